@@ -1,0 +1,66 @@
+import { localizeError, isErrorCode } from '../errors/index.js';
+import { EXIT, type CommandContext } from './context.js';
+import { openLocalFiles } from './local.js';
+import { fill, formatBytes, labels } from './output.js';
+
+const STATUS_TEXT = {
+  en: {
+    archived: 'Archived and marked: {marked} messages ({bytes}); waiting to be marked: {stored}; staged: {staged}.',
+    noRuns: 'No run has been recorded yet.',
+    run: 'Run {id}, {startedAt}: {status}, {found} new, {archived} archived, {marked} marked, {errors} skipped',
+    pending: 'Messages waiting for a retry: {count}',
+  },
+  de: {
+    archived: 'Archiviert und markiert: {marked} Nachrichten ({bytes}); noch zu markieren: {stored}; zwischengespeichert: {staged}.',
+    noRuns: 'Es wurde noch kein Lauf aufgezeichnet.',
+    run: 'Lauf {id}, {startedAt}: {status}, {found} neu, {archived} archiviert, {marked} markiert, {errors} übersprungen',
+    pending: 'Nachrichten, die erneut versucht werden: {count}',
+  },
+} as const;
+
+/** `status`: last runs, ledger counts and messages waiting for a retry, from the local files only. */
+export async function statusCommand(context: CommandContext, runCount: number): Promise<number> {
+  const files = await openLocalFiles(context);
+  try {
+    const counts = files.state.ledger.counts();
+    const runs = files.state.runs.last(Number.isFinite(runCount) && runCount > 0 ? runCount : 10);
+    const pending = files.state.itemErrors.list(50);
+
+    if (context.json) {
+      process.stdout.write(`${JSON.stringify({ ok: true, counts, runs, pending })}\n`);
+      return EXIT.ok;
+    }
+
+    const text = STATUS_TEXT[context.language];
+    const runStatus = labels(context.language).status;
+    const lines = [fill(text.archived, { marked: counts.marked, bytes: formatBytes(counts.bytes), stored: counts.stored, staged: counts.staged })];
+    if (runs.length === 0) {
+      lines.push(text.noRuns);
+    }
+    for (const run of runs) {
+      lines.push(
+        fill(text.run, {
+          id: run.id,
+          startedAt: run.startedAt,
+          status: runStatus[run.status] ?? run.status,
+          found: run.messagesFound,
+          archived: run.messagesArchived,
+          marked: run.messagesMarked,
+          errors: run.itemErrors,
+        }),
+      );
+      if (run.fatalError && isErrorCode(run.fatalError.code)) {
+        lines.push(`  ${localizeError(run.fatalError.code, { problem: run.fatalError.message }, context.language).message}`);
+      }
+    }
+    lines.push(fill(text.pending, { count: pending.length }));
+    for (const item of pending) {
+      const message = isErrorCode(item.code) ? localizeError(item.code, {}, context.language).message : item.message;
+      lines.push(`  ${item.messageId.slice(0, 24)}… [${item.code}] ${message}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.ok;
+  } finally {
+    files.state.close();
+  }
+}

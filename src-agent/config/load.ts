@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { ArchiverError } from '../errors/index.js';
+import { CLOUDS, type Endpoints } from './clouds.js';
+import { configSchema, type AgentConfig } from './schema.js';
+
+/** Reads and validates config.json; relative paths inside it resolve against its folder. */
+export async function loadConfig(file: string): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new ArchiverError('CONFIG_NOT_FOUND', { details: { path: file }, cause: error });
+    }
+    throw new ArchiverError('CONFIG_UNREADABLE', { details: { path: file, problem: String(code ?? error) }, cause: error });
+  }
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ArchiverError('CONFIG_UNREADABLE', { details: { path: file, problem: (error as Error).message }, cause: error });
+  }
+  return resolveConfigPaths(parseConfig(raw, file), path.dirname(path.resolve(file)));
+}
+
+/** Validates a config object; the error names the first bad field as a path like "mailboxes[0].mailbox". */
+export function parseConfig(raw: unknown, source = 'config.json'): AgentConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) {
+    return result.data;
+  }
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  throw new ArchiverError('CONFIG_INVALID', {
+    details: { field: formatFieldPath(issue), problem: describeIssue(issue), path: source },
+    cause: result.error,
+  });
+}
+
+export function endpointsOf(config: AgentConfig): Endpoints {
+  return config.endpoints ?? CLOUDS[config.cloud];
+}
+
+function resolveConfigPaths(config: AgentConfig, baseDir: string): AgentConfig {
+  const resolve = (value: string | undefined) => (value === undefined ? undefined : path.resolve(baseDir, value));
+  return {
+    ...config,
+    extraCaFile: resolve(config.extraCaFile),
+    secretFile: resolve(config.secretFile),
+    target: {
+      ...config.target,
+      folder: path.resolve(baseDir, config.target.folder),
+      stagingFolder: resolve(config.target.stagingFolder),
+    },
+  };
+}
+
+function formatFieldPath(issue: z.core.$ZodIssue): string {
+  const segments = [...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    segments.push(issue.keys[0] ?? '');
+  }
+  let text = '';
+  for (const segment of segments) {
+    text += typeof segment === 'number' ? `[${segment}]` : text === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return text === '' ? '(root)' : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return 'unknown setting; check its spelling';
+    case 'invalid_type':
+      return issue.input === undefined ? 'missing' : `must be of type ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}

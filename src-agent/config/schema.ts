@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CLOUD_NAMES, type CloudName } from './clouds.js';
+
+const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A DNS name with at least one dot, such as contoso.onmicrosoft.com or musterfirma.de.
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const ADDRESS_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const httpsUrl = z
+  .string()
+  .url('must be a URL such as https://graph.microsoft.com')
+  .refine((value) => value.startsWith('https://'), 'must start with https://, since Entra ID and Graph accept only HTTPS')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const mailboxSchema = z
+  .object({
+    mailbox: z
+      .string()
+      .trim()
+      .refine(
+        (value) => ADDRESS_PATTERN.test(value) || GUID_PATTERN.test(value),
+        'must be an e-mail address (user principal name) or a user object ID',
+      ),
+    pickupFolderId: z.string().trim().min(1, 'must be the ID of the pickup folder; pick it in the desktop app or run "npm run sim" for the demo IDs'),
+    pickupFolderPath: z.string().optional(),
+    includeSubfolders: z.boolean().default(false),
+  })
+  .strict();
+
+const targetSchema = z
+  .object({
+    folder: z.string().trim().min(1, 'must name the folder that the archive imports from'),
+    stagingFolder: z.string().trim().min(1).optional(),
+    importFolder: z.boolean().default(false),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    schemaVersion: z.literal(1).default(1),
+    tenant: z
+      .string()
+      .trim()
+      .refine(
+        (value) => GUID_PATTERN.test(value) || DOMAIN_PATTERN.test(value),
+        'must be the tenant ID (a GUID) or the primary domain such as contoso.onmicrosoft.com',
+      ),
+    clientId: z.string().trim().regex(GUID_PATTERN, 'must be the application (client) ID, a GUID such as 00000000-0000-0000-0000-000000000000'),
+    cloud: z.enum(CLOUD_NAMES as [CloudName, ...CloudName[]]).default('global'),
+    endpoints: z.object({ authorityHost: httpsUrl, graphEndpoint: httpsUrl }).strict().optional(),
+    extraCaFile: z.string().trim().min(1).optional(),
+    secretFile: z.string().trim().min(1).optional(),
+    mailboxes: z.array(mailboxSchema).min(1, 'must list at least one mailbox'),
+    target: targetSchema,
+    category: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine((value) => !value.includes(','), 'must not contain a comma, which Outlook uses to separate categories')
+      .default('Archiviert'),
+    intervalMinutes: z.number().int().min(1).max(1440).default(15),
+    maxParallelMailboxes: z.number().int().min(1).max(16).default(4),
+    logRetentionDays: z.number().int().min(1).max(3650).default(30),
+    logLevel: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    language: z.enum(['de', 'en']).optional(),
+  })
+  .strict();
+
+/** The agent's settings after validation and defaults. */
+export type AgentConfig = z.output<typeof configSchema>;
+export type MailboxConfig = AgentConfig['mailboxes'][number];
+/** The settings as written in config.json, where defaulted fields may be absent. */
+export type AgentConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,3 @@
+export { createDispatcher, type DispatcherOptions } from './dispatcher.js';
+export { loadExtraCa } from './ca.js';
+export { classifyNetworkError, type NetworkErrorContext } from './network-error.js';

@@ -1,0 +1,115 @@
+import { mkdir } from 'node:fs/promises';
+import { ArchiveWriter } from '../archive/writer.js';
+import { createClientSecretTokenProvider } from '../auth/index.js';
+import { endpointsOf, loadConfig } from '../config/load.js';
+import { agentPaths, defaultStagingFolder, type AgentPaths } from '../config/paths.js';
+import type { AgentConfig } from '../config/schema.js';
+import { ArchiverError } from '../errors/index.js';
+import { GraphClient } from '../graph/client.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { createDispatcher, loadExtraCa } from '../net/index.js';
+import { defaultSecretStores, resolveClientSecret, type SecretStore } from '../secrets/secret-store.js';
+import { openStateDb, type StateDb } from '../state/db.js';
+import { agentVersion } from '../version.js';
+import { archiveRun } from './archive-run.js';
+import type { RunDependencies, RunResult } from './run-types.js';
+
+export interface AgentOptions {
+  dataDir: string;
+  /** config.json elsewhere than in the data directory. */
+  configFile?: string;
+  /** Log to stderr as well as to the rotating file. */
+  console?: boolean;
+  /** Secret stores to ask instead of the defaults (environment, then the configured file). */
+  secretStores?: SecretStore[];
+  signal?: AbortSignal;
+}
+
+export interface Agent {
+  config: AgentConfig;
+  paths: AgentPaths;
+  logger: Logger;
+  state: StateDb;
+  runOnce(): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the agent from its data directory: config, logger, secret, HTTPS dispatcher with the
+ * extra CA, token provider, Graph client, state database and archive writer. Fails with the
+ * ArchiverError of the first thing that is wrong, before any message is touched.
+ */
+export async function createAgent(options: AgentOptions): Promise<Agent> {
+  const paths = agentPaths(options.dataDir, options.configFile);
+  const config = await loadConfig(paths.configFile);
+  await ensureDataDir(paths.dataDir);
+
+  const logger = await createLogger({
+    logDir: paths.logDir,
+    fileName: 'agent',
+    level: config.logLevel,
+    retentionDays: config.logRetentionDays,
+    console: options.console ?? false,
+  });
+  const stores = options.secretStores ?? defaultSecretStores({ secretFile: config.secretFile });
+  const { secret, source } = await resolveClientSecret(stores, config.clientId);
+  logger.info({ source }, 'client secret loaded');
+
+  const extraCaPem = config.extraCaFile ? await loadExtraCa(config.extraCaFile) : [];
+  const dispatcher = createDispatcher({ extraCaPem });
+  const endpoints = endpointsOf(config);
+  const tokenProvider = createClientSecretTokenProvider({
+    tenant: config.tenant,
+    clientId: config.clientId,
+    clientSecret: secret,
+    authorityHost: endpoints.authorityHost,
+    graphEndpoint: endpoints.graphEndpoint,
+    dispatcher,
+    logger: logger.child({ module: 'auth' }),
+  });
+  const graph = new GraphClient({
+    graphEndpoint: endpoints.graphEndpoint,
+    tokenProvider,
+    dispatcher,
+    logger: logger.child({ module: 'graph' }),
+  });
+
+  const state = openStateDb(paths.stateFile);
+  const writer = new ArchiveWriter({
+    targetDir: config.target.folder,
+    stagingDir: config.target.stagingFolder ?? defaultStagingFolder(config.target.folder),
+    logger: logger.child({ module: 'archive' }),
+  });
+  const deps: RunDependencies = {
+    config,
+    dataDir: paths.dataDir,
+    graph,
+    state,
+    writer,
+    logger: logger.child({ module: 'run' }),
+    agentVersion: agentVersion(),
+    signal: options.signal,
+  };
+
+  return {
+    config,
+    paths,
+    logger,
+    state,
+    runOnce: () => archiveRun(deps),
+    async close() {
+      state.close();
+      await dispatcher.close();
+      logger.flush();
+    },
+  };
+}
+
+async function ensureDataDir(dataDir: string): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    const problem = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ArchiverError('DATA_DIR_UNUSABLE', { details: { path: dataDir, problem }, cause: error });
+  }
+}

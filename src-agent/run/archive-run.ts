@@ -1,0 +1,174 @@
+import { Journal } from '../archive/journal.js';
+import type { MailboxConfig } from '../config/schema.js';
+import { toArchiverError, type ArchiverError } from '../errors/index.js';
+import { getFolderPath, getMailFolder, listFolderTree, resolveMailbox } from '../graph/mail.js';
+import type { GraphUser } from '../graph/types.js';
+import { failureScope } from './failure-scope.js';
+import { archiveFolder } from './folder-archiver.js';
+import type { MailboxContext } from './message-archiver.js';
+import { FirstPatchGate } from './patch-gate.js';
+import { runPool } from './pool.js';
+import type { ItemFailure, MailboxResult, RunDependencies, RunResult } from './run-types.js';
+
+/**
+ * Runs one archive pass over every configured mailbox. Mailboxes run in parallel up to
+ * maxParallelMailboxes; one failing mailbox never ends the others, while a failure that every
+ * mailbox would share (credentials, the target disk) ends the run.
+ */
+export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
+  const { state, writer, config, logger } = deps;
+  const startedAt = new Date();
+  const runId = state.runs.start(startedAt);
+  const results: MailboxResult[] = [];
+  let fatal: ArchiverError | undefined;
+  const shouldStop = () => fatal !== undefined || deps.signal?.aborted === true;
+
+  logger.info({ runId, mailboxes: config.mailboxes.length }, 'archive run started');
+  try {
+    await writer.prepare();
+    const staged = new Set(state.ledger.list({ state: 'staged' }).map((row) => row.fileName));
+    await writer.removeStaleStaging(staged);
+
+    await runPool(config.mailboxes, config.maxParallelMailboxes, async (mailbox) => {
+      try {
+        results.push(await archiveMailbox(deps, runId, mailbox, shouldStop));
+      } catch (error) {
+        // Set at once, so the other mailboxes stop taking messages before this pool settles.
+        fatal ??= toArchiverError(error);
+        throw error;
+      }
+    }, shouldStop);
+  } catch (error) {
+    fatal ??= toArchiverError(error);
+  }
+  if (fatal) {
+    logger.error({ runId, code: fatal.code, err: fatal }, 'archive run stopped');
+  }
+
+  const summary = summarize(runId, startedAt, results, deps, fatal);
+  state.runs.finish(runId, {
+    status: summary.status,
+    messagesFound: summary.messagesFound,
+    messagesArchived: summary.messagesArchived,
+    messagesMarked: summary.messagesMarked,
+    bytes: summary.bytes,
+    itemErrors: summary.itemFailures.length,
+    skipped: summary.alreadyArchived,
+    throttledMs: summary.throttledMs,
+    ...(fatal ? { fatalError: { code: fatal.code, message: fatal.message } } : {}),
+  });
+  logger.info(
+    {
+      runId,
+      status: summary.status,
+      found: summary.messagesFound,
+      archived: summary.messagesArchived,
+      marked: summary.messagesMarked,
+      failed: summary.itemFailures.length,
+      bytes: summary.bytes,
+      ms: summary.durationMs,
+    },
+    'archive run finished',
+  );
+  return summary;
+}
+
+async function archiveMailbox(deps: RunDependencies, runId: number, mailbox: MailboxConfig, runShouldStop: () => boolean): Promise<MailboxResult> {
+  const logger = deps.logger.child({ mailbox: mailbox.mailbox });
+  const result: MailboxResult = {
+    mailbox: mailbox.mailbox,
+    messagesFound: 0,
+    messagesArchived: 0,
+    messagesMarked: 0,
+    alreadyArchived: 0,
+    bytes: 0,
+    itemFailures: [],
+  };
+  let mailboxStopped = false;
+  const shouldStop = () => mailboxStopped || runShouldStop();
+
+  try {
+    const user = await resolveMailbox(deps.graph, mailbox.mailbox);
+    result.mailboxId = user.id;
+    const folderPaths = await listPickupFolders(deps, user, mailbox);
+    const context: MailboxContext = {
+      deps,
+      user,
+      mailboxAddress: user.mail ?? user.userPrincipalName ?? mailbox.mailbox,
+      journal: Journal.open(deps.dataDir, user.id),
+      folderPaths,
+      patchGate: new FirstPatchGate(),
+      result,
+      logger,
+    };
+
+    for (const folderId of folderPaths.keys()) {
+      if (shouldStop()) {
+        break;
+      }
+      try {
+        await archiveFolder(context, { folderId, runId, shouldStop });
+      } catch (error) {
+        mailboxStopped = true;
+        throw error;
+      }
+    }
+  } catch (error) {
+    const failure = toArchiverError(error);
+    if (failureScope(failure.code) === 'run') {
+      throw failure;
+    }
+    result.failure = { mailbox: mailbox.mailbox, code: failure.code, message: failure.message, details: { mailbox: mailbox.mailbox, ...failure.details } };
+    logger.error({ code: failure.code, status: failure.status, requestId: failure.requestId, err: failure }, 'mailbox skipped in this run');
+  }
+  return result;
+}
+
+/**
+ * Lists the pickup folder, and with "include subfolders" its whole subtree, which is read again on
+ * every run so that new subfolders are archived too. Returns each folder's display-name path.
+ */
+async function listPickupFolders(deps: RunDependencies, user: GraphUser, mailbox: MailboxConfig): Promise<Map<string, string[]>> {
+  const pickup = await getMailFolder(deps.graph, user.id, mailbox.pickupFolderId);
+  const pickupPath = await getFolderPath(deps.graph, user.id, pickup.id);
+  const paths = new Map<string, string[]>([[pickup.id, pickupPath]]);
+  if (!mailbox.includeSubfolders) {
+    return paths;
+  }
+
+  for (const { folder, path } of await listFolderTree(deps.graph, user.id, pickup.id)) {
+    if (folder.id !== pickup.id) {
+      paths.set(folder.id, [...pickupPath.slice(0, -1), ...path]);
+    }
+  }
+  return paths;
+}
+
+function summarize(runId: number, startedAt: Date, results: MailboxResult[], deps: RunDependencies, fatal: ArchiverError | undefined): RunResult {
+  const sum = (pick: (result: MailboxResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+  const itemFailures: ItemFailure[] = results.flatMap((result) => result.itemFailures);
+  const mailboxFailed = results.some((result) => result.failure !== undefined);
+
+  let status: RunResult['status'] = 'ok';
+  if (fatal) {
+    status = 'failed';
+  } else if (mailboxFailed || itemFailures.length > 0) {
+    status = 'partial';
+  }
+
+  return {
+    runId,
+    status,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    mailboxes: results,
+    messagesFound: sum((result) => result.messagesFound),
+    messagesArchived: sum((result) => result.messagesArchived),
+    messagesMarked: sum((result) => result.messagesMarked),
+    alreadyArchived: sum((result) => result.alreadyArchived),
+    bytes: sum((result) => result.bytes),
+    throttledMs: deps.graph.stats().throttledMs,
+    itemFailures,
+    ...(fatal ? { fatalError: { code: fatal.code, message: fatal.message, details: fatal.details } } : {}),
+  };
+}

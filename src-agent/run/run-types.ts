@@ -1,0 +1,65 @@
+import type { ArchiveWriter } from '../archive/writer.js';
+import type { AgentConfig, MailboxConfig } from '../config/schema.js';
+import type { ErrorCode, ErrorDetails } from '../errors/index.js';
+import type { GraphClient } from '../graph/client.js';
+import type { Logger } from '../log/logger.js';
+import type { StateDb } from '../state/db.js';
+
+/** Everything one archive run needs; built once per process by createAgent. */
+export interface RunDependencies {
+  config: AgentConfig;
+  dataDir: string;
+  graph: GraphClient;
+  state: StateDb;
+  writer: ArchiveWriter;
+  logger: Logger;
+  agentVersion: string;
+  /** Aborted on SIGINT/SIGTERM: the run finishes the step in hand and stops taking messages. */
+  signal?: AbortSignal;
+}
+
+/** A message that was recorded as failed and is tried again next run. */
+export interface ItemFailure {
+  mailbox: string;
+  messageId: string;
+  subject?: string;
+  code: ErrorCode;
+  /** English text for logs and JSON; the admin's text comes from code and details. */
+  message: string;
+  details: ErrorDetails;
+}
+
+export interface MailboxFailure {
+  mailbox: string;
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetails;
+}
+
+export interface MailboxResult {
+  mailbox: MailboxConfig['mailbox'];
+  mailboxId?: string;
+  messagesFound: number;
+  messagesArchived: number;
+  messagesMarked: number;
+  alreadyArchived: number;
+  bytes: number;
+  itemFailures: ItemFailure[];
+  failure?: MailboxFailure;
+}
+
+export interface RunResult {
+  runId: number;
+  status: 'ok' | 'partial' | 'failed';
+  startedAt: string;
+  durationMs: number;
+  mailboxes: MailboxResult[];
+  messagesFound: number;
+  messagesArchived: number;
+  messagesMarked: number;
+  alreadyArchived: number;
+  bytes: number;
+  throttledMs: number;
+  itemFailures: ItemFailure[];
+  fatalError?: { code: ErrorCode; message: string; details: ErrorDetails };
+}

@@ -1,0 +1,106 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { endpointsOf, loadConfig, parseConfig } from '../src-agent/config/load.js';
+import { agentPaths, defaultDataDir, defaultStagingFolder } from '../src-agent/config/paths.js';
+import { ArchiverError } from '../src-agent/errors/index.js';
+
+const valid = {
+  tenant: 'musterfirma.onmicrosoft.com',
+  clientId: '11111111-2222-4333-8444-555555555555',
+  mailboxes: [{ mailbox: 'anna.schmidt@musterfirma.de', pickupFolderId: 'AAMkAGI2', includeSubfolders: true }],
+  target: { folder: '/srv/archive/import' },
+};
+
+function fieldOf(raw: unknown): string | number | undefined {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ArchiverError);
+    expect((error as ArchiverError).code).toBe('CONFIG_INVALID');
+    return (error as ArchiverError).details.field;
+  }
+  throw new Error('config was accepted');
+}
+
+describe('config schema', () => {
+  it('fills defaults', () => {
+    const config = parseConfig(valid);
+    expect(config.category).toBe('Archiviert');
+    expect(config.intervalMinutes).toBe(15);
+    expect(config.cloud).toBe('global');
+    expect(config.target.importFolder).toBe(false);
+    expect(endpointsOf(config)).toEqual({ authorityHost: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com' });
+  });
+
+  it('accepts a tenant GUID and a user object ID', () => {
+    const config = parseConfig({ ...valid, tenant: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', mailboxes: [{ mailbox: '99999999-2222-4333-8444-555555555555', pickupFolderId: 'x' }] });
+    expect(config.mailboxes[0]?.includeSubfolders).toBe(false);
+  });
+
+  it.each([
+    [{ ...valid, tenant: 'https://login.microsoftonline.com/contoso' }, 'tenant'],
+    [{ ...valid, clientId: 'not-a-guid' }, 'clientId'],
+    [{ ...valid, mailboxes: [] }, 'mailboxes'],
+    [{ ...valid, mailboxes: [{ mailbox: 'anna', pickupFolderId: 'x' }] }, 'mailboxes[0].mailbox'],
+    [{ ...valid, mailboxes: [valid.mailboxes[0], { mailbox: 'b@c.de' }] }, 'mailboxes[1].pickupFolderId'],
+    [{ ...valid, target: {} }, 'target.folder'],
+    [{ ...valid, category: 'A,B' }, 'category'],
+    [{ ...valid, intervalMinutes: 0 }, 'intervalMinutes'],
+    [{ ...valid, endpoints: { authorityHost: 'http://127.0.0.1:1', graphEndpoint: 'https://x' } }, 'endpoints.authorityHost'],
+    [{ ...valid, tennant: 'typo' }, 'tennant'],
+    [{ ...valid, target: { folder: '/x', importfolder: true } }, 'target.importfolder'],
+  ])('names the bad field %#', (raw, field) => {
+    expect(fieldOf(raw)).toBe(field);
+  });
+
+  it('says "missing" for an absent required field', () => {
+    const { clientId: _omitted, ...rest } = valid;
+    try {
+      parseConfig(rest);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ArchiverError).details).toMatchObject({ field: 'clientId', problem: 'missing' });
+    }
+  });
+
+  it('resolves relative paths against the config file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    const file = path.join(dir, 'config.json');
+    await writeFile(file, JSON.stringify({ ...valid, target: { folder: 'archive' }, extraCaFile: 'ca.pem' }));
+    const config = await loadConfig(file);
+    expect(config.target.folder).toBe(path.join(dir, 'archive'));
+    expect(config.extraCaFile).toBe(path.join(dir, 'ca.pem'));
+  });
+
+  it('reports a missing file and broken JSON differently', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    await expect(loadConfig(path.join(dir, 'none.json'))).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
+    await writeFile(path.join(dir, 'broken.json'), '{ "tenant": ');
+    await expect(loadConfig(path.join(dir, 'broken.json'))).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE' });
+  });
+});
+
+describe('paths', () => {
+  it('honours the data directory override', () => {
+    expect(defaultDataDir({ M365_ARCHIVER_DATA_DIR: '/tmp/agent-data' }, 'linux')).toBe('/tmp/agent-data');
+    expect(defaultDataDir({}, 'linux')).toBe('/var/lib/m365-mail-archiver');
+    expect(defaultDataDir({ ProgramData: 'D:\\PD' }, 'win32')).toContain('M365 Mail Archiver');
+  });
+
+  it('places state, logs and journal in the data directory', () => {
+    const paths = agentPaths('/data');
+    expect(paths).toEqual({
+      dataDir: '/data',
+      configFile: '/data/config.json',
+      stateFile: '/data/state.sqlite',
+      logDir: '/data/logs',
+      journalDir: '/data/journal',
+    });
+  });
+
+  it('puts the default staging folder beside the target', () => {
+    expect(defaultStagingFolder('/srv/dms/import')).toBe('/srv/dms/.import.m365-archiver-staging');
+  });
+});
