@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput and memory of one archive pass against the simulator without
- * added latency. The agent runs as its own process (the CLI's `once --json`), so its peak RSS is
- * measured apart from the simulator's. Prints figures; asserts nothing.
+ * added latency. The agent runs as its own process (the compiled CLI's `once --json`, as a
+ * packaged agent runs), so its peak RSS is measured apart from the simulator's. Prints figures;
+ * asserts nothing. `npm run bench` builds dist/ first.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -54,7 +55,7 @@ async function measure(name: string, content: TenantContent, workDir: string): P
 
 function runAgent(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, 'src-agent/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [path.join(repositoryRoot, 'dist/src-agent/cli/main.js'), ...args], {
       cwd: repositoryRoot,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -67,8 +68,8 @@ function runAgent(args: string[], env: Record<string, string>): Promise<string> 
 }
 
 function print(figures: Figures): void {
-  const perSecond = figures.messages / figures.seconds;
-  const mibPerSecond = figures.bytes / 2 ** 20 / figures.seconds;
+  const perSecond = figures.messages === 0 ? 0 : figures.messages / figures.seconds;
+  const mibPerSecond = figures.bytes === 0 ? 0 : figures.bytes / 2 ** 20 / figures.seconds;
   console.log(
     `${figures.name.padEnd(22)} ${String(figures.messages).padStart(5)} messages  ${(figures.bytes / 2 ** 20).toFixed(1).padStart(7)} MiB  ` +
       `${figures.seconds.toFixed(2).padStart(7)} s  ${perSecond.toFixed(1).padStart(8)} msg/s  ${mibPerSecond.toFixed(1).padStart(6)} MiB/s  ` +
@@ -79,6 +80,8 @@ function print(figures: Figures): void {
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'm365-bench-'));
 try {
   console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}`);
+  // The empty folder shows the agent's own footprint (Node, tsx, modules) for the rows below.
+  print(await measure('empty pickup folder', await buildBenchTenant({ smallMessages: 0 }), workDir));
   print(await measure('2000 small messages', await buildBenchTenant({ smallMessages: 2000 }), workDir));
   print(await measure('one 150 MB message', await buildBenchTenant({ smallMessages: 0, largeMessageBytes: 150 * 2 ** 20, dir: workDir }), workDir));
 } finally {

@@ -142,6 +142,12 @@ describe('m365-sim Entra ID endpoints', () => {
     expect(response.text).not.toContain('very-secret-wrong-value');
   });
 
+  it('token endpoint accepts only POST', async () => {
+    const response = await client.send('GET', '/contoso.de/oauth2/v2.0/token');
+    expect(response.status).toBe(400);
+    expect(response.json.error_codes).toEqual([900561]);
+  });
+
   it('token rejects a JSON body', async () => {
     const response = await client.send('POST', '/contoso.de/oauth2/v2.0/token', { 'content-type': 'application/json' }, JSON.stringify(validFields()));
     expect(response.status).toBe(400);

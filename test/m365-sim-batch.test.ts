@@ -42,7 +42,7 @@ describe('m365-sim $batch', () => {
     expect(sim.requests.filter((request) => request.viaBatch && request.method === 'PATCH')).toHaveLength(1);
   });
 
-  it('rejects more than 20 requests and duplicate ids', async () => {
+  it('rejects oversized and malformed batches', async () => {
     const many = Array.from({ length: 21 }, (_, index) => ({ id: String(index), method: 'GET', url: '/users' }));
     const tooMany = await batch(many);
     expect(tooMany.status).toBe(400);
@@ -54,6 +54,11 @@ describe('m365-sim $batch', () => {
     expect(duplicate.status).toBe(400);
     const unknownDependency = await batch([{ id: '1', method: 'GET', url: '/users', dependsOn: ['9'] }]);
     expect(unknownDependency.status).toBe(400);
+    const cycle = await batch([
+      { id: 'a', method: 'GET', url: '/users', dependsOn: ['b'] },
+      { id: 'b', method: 'GET', url: '/users', dependsOn: ['a'] },
+    ]);
+    expect(cycle.status).toBe(400);
   });
 
   it('dependents of a failed request get 424', async () => {

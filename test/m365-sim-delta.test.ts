@@ -68,9 +68,9 @@ describe('m365-sim message delta', () => {
     const added = sim.state.addMessage(BOB, 'Inbox', buildMime({ subject: 'neu' }));
     const patched = await client.graph('PATCH', `/users/${BOB}/messages/${existing!.immutableId}`, { json: { categories: ['Archiviert'] } });
     expect(patched.status).toBe(200);
-    const gone = sim.state.addMessage(BOB, 'Inbox', buildMime({ subject: 'short' }));
+    const deleted = sim.state.addMessage(BOB, 'Inbox', buildMime({ subject: 'short' }));
     const afterAdd = await runRound(empty.deltaLink, { prefer: 'IdType="ImmutableId"' });
-    expect(afterAdd.items.map((item) => item.id).sort()).toEqual([added.immutableId, existing!.immutableId, gone.immutableId].sort());
+    expect(afterAdd.items.map((item) => item.id).sort()).toEqual([added.immutableId, existing!.immutableId, deleted.immutableId].sort());
     const update = afterAdd.items.find((item) => item.id === existing!.immutableId)!;
     expect(update).toEqual({
       '@odata.type': '#microsoft.graph.message',
@@ -81,12 +81,12 @@ describe('m365-sim message delta', () => {
     });
     expect(afterAdd.items.find((item) => item.id === added.immutableId)).toMatchObject({ subject: 'neu', isRead: false });
 
-    sim.state.deleteMessage(BOB, gone.immutableId);
+    sim.state.deleteMessage(BOB, deleted.immutableId);
     sim.state.moveMessage(BOB, added.immutableId, 'Archive');
     const afterRemove = await runRound(afterAdd.deltaLink, { prefer: 'IdType="ImmutableId"' });
     expect(afterRemove.items).toEqual(
       expect.arrayContaining([
-        { '@odata.type': '#microsoft.graph.message', id: gone.immutableId, '@removed': { reason: 'deleted' } },
+        { '@odata.type': '#microsoft.graph.message', id: deleted.immutableId, '@removed': { reason: 'deleted' } },
         { '@odata.type': '#microsoft.graph.message', id: added.immutableId, '@removed': { reason: 'deleted' } },
       ]),
     );

@@ -24,7 +24,7 @@ describe('m365-sim faults', () => {
 
   const messageUrl = () => `/users/${BOB}/messages/${message.restId}`;
 
-  it('latency delays the answer', async () => {
+  it('latency delays the response', async () => {
     sim.faults.add({ path: /mailFolders\/inbox$/, action: { kind: 'latency', ms: 80 } });
     const started = performance.now();
     const response = await client.get(`/users/${BOB}/mailFolders/inbox`);

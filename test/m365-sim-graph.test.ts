@@ -119,6 +119,8 @@ describe('m365-sim Graph reads', () => {
       const child = values(response)[0]!;
       const nested = await client.get(`/users/${ANNA}/mailFolders/inbox/childFolders/${child.id as string}/messages`);
       expect(values(nested)).toHaveLength(2);
+      const viaRoot = await client.get(`/users/${ANNA}/mailFolders/msgfolderroot/childFolders/inbox/childFolders`);
+      expect(values(viaRoot).map((folder) => folder.id)).toEqual([child.id]);
     });
 
     it('standard folders exist for every mailbox', async () => {
@@ -261,9 +263,9 @@ describe('m365-sim Graph reads', () => {
       const damaged = `${first!.restId.slice(0, 20)}${first!.restId[20] === 'A' ? 'B' : 'A'}${first!.restId.slice(21)}`;
       expect((await client.get(`/users/${ANNA}/messages/${damaged}`)).status).toBe(400);
 
-      const gone = sim.state.addMessage(BOB, 'Inbox', buildMime({ subject: 'short-lived' }));
-      sim.state.deleteMessage(BOB, gone.immutableId);
-      const unknown = await client.get(`/users/${BOB}/messages/${gone.restId}`);
+      const deleted = sim.state.addMessage(BOB, 'Inbox', buildMime({ subject: 'short-lived' }));
+      sim.state.deleteMessage(BOB, deleted.immutableId);
+      const unknown = await client.get(`/users/${BOB}/messages/${deleted.restId}`);
       expect(unknown.status).toBe(404);
       expect(errorCode(unknown)).toBe('ErrorItemNotFound');
     });

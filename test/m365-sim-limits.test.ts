@@ -26,7 +26,7 @@ describe('m365-sim mailbox limits', () => {
     sim = await startSmall();
     client = new SimClient(sim);
     await client.fetchToken();
-    // The delay keeps each request in flight, as a slow Exchange answer would.
+    // The delay keeps each request in flight, like a slow Exchange response.
     sim.faults.add({ path: /mailFolders\/inbox$/, action: { kind: 'latency', ms: 150 } });
 
     const responses = await Promise.all(Array.from({ length: 5 }, () => client!.get(`/users/${ANNA}/mailFolders/inbox`)));

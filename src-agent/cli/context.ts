@@ -1,6 +1,6 @@
 import type { Language } from '../errors/index.js';
 
-/** What every command gets from the global options. */
+/** Settings every command receives from the global options. */
 export interface CommandContext {
   dataDir: string;
   configFile?: string;

@@ -63,7 +63,7 @@ function exitCodeOf(result: RunResult): number {
   return EXIT.ok;
 }
 
-/** The first SIGINT or SIGTERM lets the current step finish; a second one exits at once. */
+/** Aborts the returned controller on the first SIGINT or SIGTERM, so the current step can finish, and exits on the second. */
 function stopOnSignals(): AbortController {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

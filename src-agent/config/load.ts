@@ -65,7 +65,11 @@ function formatFieldPath(issue: z.core.$ZodIssue): string {
   }
   let text = '';
   for (const segment of segments) {
-    text += typeof segment === 'number' ? `[${segment}]` : text === '' ? String(segment) : `.${String(segment)}`;
+    if (typeof segment === 'number') {
+      text += `[${segment}]`;
+    } else {
+      text += text === '' ? String(segment) : `.${String(segment)}`;
+    }
   }
   return text === '' ? '(root)' : text;
 }

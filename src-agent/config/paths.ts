@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** Where the agent keeps its files. One data directory per machine serves both run modes. */
+/** Locations of the agent's files. One data directory per machine serves both run modes. */
 export interface AgentPaths {
   dataDir: string;
   configFile: string;

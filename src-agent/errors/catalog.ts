@@ -209,7 +209,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   },
   AUTH_FAILED: {
     en: {
-      message: 'Entra ID refused the token request: {problem}',
+      message: 'Entra ID rejected the token request: {problem}',
       remedy: 'Look up the AADSTS code in Microsoft\'s error reference and check the app registration.',
     },
     de: {

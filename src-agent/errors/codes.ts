@@ -1,6 +1,6 @@
 /**
  * The product's error vocabulary. The lowest layer that understands a failure (auth, Graph,
- * file system, config) assigns one of these codes; higher layers switch on the code and the
+ * file system, config) assigns one of these codes. Higher layers switch on the code, and the
  * catalog turns it into the admin's text and remedy.
  */
 export const ERROR_CODES = [

@@ -37,8 +37,8 @@ export async function createLogger(options: LoggerOptions = {}): Promise<Logger>
       dateFormat: 'yyyy-MM-dd',
       limit: { count: options.retentionDays ?? DEFAULT_RETENTION_DAYS },
       mkdir: true,
-      // Synchronous writes keep the last lines before a crash or a kill, which are the ones an
-      // admin needs; the agent logs a few lines per run at info level, so the cost is small.
+      // Synchronous writes keep the last lines before a crash or a kill, which an admin needs
+      // most. The agent logs a few lines per run at info level, so the cost is small.
       sync: true,
     });
     streams.push({ level, stream: fileStream });
@@ -66,7 +66,7 @@ export async function createLogger(options: LoggerOptions = {}): Promise<Logger>
   );
 }
 
-/** A logger that drops everything, for library callers and tests that do not look at logs. */
+/** Returns a logger that drops everything, for library callers and tests that ignore logs. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }

@@ -75,6 +75,12 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
   });
 
   const state = openStateDb(paths.stateFile);
+  // NOTE: this assumes no other agent uses the data directory; the lock that enforces one
+  // agent per data directory does not exist yet.
+  const interrupted = state.runs.closeUnfinished();
+  if (interrupted > 0) {
+    logger.warn({ runs: interrupted }, 'runs interrupted by an earlier crash or kill were closed as failed');
+  }
   const writer = new ArchiveWriter({
     targetDir: config.target.folder,
     stagingDir: config.target.stagingFolder ?? defaultStagingFolder(config.target.folder),

@@ -11,9 +11,9 @@ import { runPool } from './pool.js';
 import type { ItemFailure, MailboxResult, RunDependencies, RunResult } from './run-types.js';
 
 /**
- * Runs one archive pass over every configured mailbox. Mailboxes run in parallel up to
- * maxParallelMailboxes; one failing mailbox never ends the others, while a failure that every
- * mailbox would share (credentials, the target disk) ends the run.
+ * Runs one archive pass over every configured mailbox, up to maxParallelMailboxes at once.
+ * One failing mailbox never ends the others. A failure that every mailbox would share
+ * (credentials, the target disk) ends the run.
  */
 export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
   const { state, writer, config, logger } = deps;

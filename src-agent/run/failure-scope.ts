@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../errors/index.js';
 
 /**
- * How far a failure reaches. An item failure is recorded and the run goes on; a mailbox failure
- * ends that mailbox and the others go on; a run failure ends the run, because every mailbox would
+ * Reach of a failure. An item failure is recorded and the run goes on. A mailbox failure ends
+ * that mailbox while the others go on. A run failure ends the run, because every mailbox would
  * hit it too (credentials, a full disk, the state database).
  */
 export type FailureScope = 'item' | 'mailbox' | 'run';

@@ -11,7 +11,7 @@ import { crashPoint } from './crash-points.js';
 import type { FirstPatchGate } from './patch-gate.js';
 import type { MailboxResult, RunDependencies } from './run-types.js';
 
-/** What archiving one message needs to know about its mailbox. */
+/** The mailbox-level state that archiving one message uses. */
 export interface MailboxContext {
   deps: RunDependencies;
   user: GraphUser;

@@ -2,10 +2,10 @@ import { ArchiverError } from '../errors/index.js';
 import { failureScope } from './failure-scope.js';
 
 /**
- * Lets the first category PATCH of a mailbox run alone. If it fails with a mailbox-wide error
- * (a 403 because Mail.ReadWrite or the access policy is missing), every waiting and later PATCH
- * fails with that error at once, so the mailbox stops with one permission error instead of one
- * failure per message.
+ * Lets the first category PATCH of a mailbox run alone. It may fail with a mailbox-wide error,
+ * such as a 403 because Mail.ReadWrite or the access policy is missing. Then every waiting and
+ * later PATCH fails with that error at once, so the mailbox stops with one permission error
+ * instead of one failure per message.
  */
 export class FirstPatchGate {
   private passed = false;
@@ -36,7 +36,7 @@ export class FirstPatchGate {
       if (error instanceof ArchiverError && failureScope(error.code) === 'mailbox') {
         settle(error);
       } else {
-        // Not a mailbox-wide answer (a 412, say): the next PATCH becomes the probe.
+        // An item-level failure such as a 412: the next PATCH becomes the probe.
         this.probe = undefined;
         settle();
       }

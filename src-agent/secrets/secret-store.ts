@@ -3,8 +3,8 @@ import { ArchiverError } from '../errors/index.js';
 import { registerSecret } from '../log/redact.js';
 
 /**
- * A place the client secret can come from. The OS keychain joins these stores later; the agent
- * asks each configured store in order and uses the first that has a secret.
+ * A source of the client secret. The agent queries each configured store in order and uses the
+ * first that returns a secret. The OS keychain will be one more store.
  */
 export interface SecretStore {
   /** Name shown to the admin, such as "environment variable AZURE_CLIENT_SECRET". */
@@ -60,8 +60,8 @@ export class FileSecretStore implements SecretStore {
       throw new ArchiverError('SECRET_FILE_UNREADABLE', { details: { path: this.file, problem: String(code ?? error) }, cause: error });
     }
 
-    // NOTE: on Windows the mode bits do not describe the ACL, so this check passes there; the
-    // Windows setup stores the secret in Credential Manager instead of a file.
+    // NOTE: on Windows the mode bits do not describe the ACL, so this check passes there. The
+    // Windows setup is meant to keep the secret in Credential Manager instead of a file.
     if (this.platform !== 'win32' && (mode & 0o077) !== 0) {
       throw new ArchiverError('SECRET_FILE_INSECURE', { details: { path: this.file, mode: (mode & 0o777).toString(8) } });
     }
@@ -78,7 +78,7 @@ export class FileSecretStore implements SecretStore {
 
 export interface ResolvedSecret {
   secret: string;
-  /** The store that supplied it, for the log line that says where the secret came from. */
+  /** Description of the store that supplied it, for the log line that names the secret's source. */
   source: string;
 }
 
@@ -94,7 +94,7 @@ export async function resolveClientSecret(stores: SecretStore[], clientId: strin
   throw new ArchiverError('SECRET_MISSING', { details: { sources: stores.map((store) => store.description).join(', ') } });
 }
 
-/** The stores the agent consults, in order: the environment for a shell, then the configured file. */
+/** Lists the stores the agent queries, in order: the environment for a shell, then the configured file. */
 export function defaultSecretStores(options: { secretFile?: string; env?: NodeJS.ProcessEnv }): SecretStore[] {
   const stores: SecretStore[] = [new EnvironmentSecretStore(options.env)];
   if (options.secretFile) {

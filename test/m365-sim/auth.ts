@@ -27,7 +27,7 @@ class EntraError extends Error {
   }
 }
 
-/** Whether `tenant` names the simulated tenant by its GUID or one of its verified domains. */
+/** Tells whether `tenant` names the simulated tenant by its GUID or one of its verified domains. */
 export function isOwnTenant(core: SimulatorCore, tenant: string): boolean {
   const lower = tenant.toLowerCase();
   return lower === core.options.content.tenantId.toLowerCase() || core.options.content.domains.some((domain) => domain.toLowerCase() === lower);
@@ -62,7 +62,7 @@ function entraErrorReply(core: SimulatorCore, failure: EntraError, correlationId
   );
 }
 
-/** The tenant's OpenID Connect metadata, pointing at the simulator's own origin. */
+/** Returns the tenant's OpenID Connect metadata, pointing at the simulator's own origin. */
 export function openIdConfiguration(core: SimulatorCore, tenant: string, correlationId: string | undefined): JsonReply {
   try {
     checkTenant(core, tenant);
@@ -96,7 +96,7 @@ export function openIdConfiguration(core: SimulatorCore, tenant: string, correla
   });
 }
 
-/** Instance discovery as MSAL requests it: the simulator's host is its own only alias. */
+/** Returns instance discovery as MSAL requests it, with the simulator's host as its only alias. */
 export function instanceDiscovery(core: SimulatorCore, query: URLSearchParams): JsonReply {
   const host = new URL(core.origin).host;
   const authorizationEndpoint = query.get('authorization_endpoint') ?? `${core.origin}/common/oauth2/v2.0/authorize`;
@@ -104,7 +104,7 @@ export function instanceDiscovery(core: SimulatorCore, query: URLSearchParams): 
   try {
     tenant = new URL(authorizationEndpoint).pathname.split('/').filter((segment) => segment.length > 0)[0] ?? 'common';
   } catch {
-    // A malformed authorization_endpoint falls back to the common tenant, as Entra's answer does.
+    // A malformed authorization_endpoint falls back to the common tenant.
   }
   return jsonReply({
     tenant_discovery_endpoint: `${core.origin}/${tenant}/v2.0/.well-known/openid-configuration`,
@@ -224,9 +224,11 @@ function audienceFor(core: SimulatorCore, scopeParameter: string): string {
   throw new EntraError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${core.options.content.tenantId}.`);
 }
 
-/** `POST /{tenant}/oauth2/v2.0/token` with the client-credentials grant. */
-export function tokenEndpoint(core: SimulatorCore, tenant: string, contentType: string | undefined, body: Buffer, authorization: string | undefined, correlationId: string | undefined): JsonReply {
+/** Handles `POST /{tenant}/oauth2/v2.0/token` with the client-credentials grant; other methods fail with AADSTS900561. */
+export function tokenEndpoint(core: SimulatorCore, request: { tenant: string; method: string; contentType: string | undefined; body: Buffer; authorization: string | undefined; correlationId: string | undefined }): JsonReply {
+  const { tenant, contentType, body, authorization, correlationId } = request;
   try {
+    if (request.method !== 'POST') throw new EntraError(400, 'invalid_request', 900561, `The endpoint only accepts POST requests. Received a ${request.method} request.`);
     checkTenant(core, tenant);
     const isForm = (contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
     const form = new URLSearchParams(isForm ? body.toString('utf8') : '');
@@ -251,7 +253,7 @@ export function tokenEndpoint(core: SimulatorCore, tenant: string, contentType: 
   }
 }
 
-/** Whether Graph accepts a token issued for `audience`. */
+/** Tells whether Graph accepts a token issued for `audience`. */
 export function isGraphAudience(core: SimulatorCore, audience: unknown): boolean {
   if (typeof audience !== 'string') return false;
   return audience === core.origin || GRAPH_AUDIENCES.includes(audience.toLowerCase());

@@ -57,7 +57,7 @@ export class FaultRegistry implements FaultController {
 
   /**
    * Returns the actions due for this request in the order the rules were added, and counts them.
-   * Rules after the first action that answers in place of the handler are not consulted.
+   * Rules after the first action that replaces the handler's response are not consulted.
    */
   take(method: string, pathAndQuery: string): FaultAction[] {
     const actions: FaultAction[] = [];
@@ -92,8 +92,8 @@ export function decodeForMatching(url: string): string {
 }
 
 /**
- * Runs the due actions of a request. Callbacks run here and delays add up in the outcome; the
- * first action that answers in place of the handler ends the list.
+ * Runs the due actions of a request. Callbacks run here and delays add up in the outcome. The
+ * first action that replaces the handler's response ends the list.
  */
 export async function applyFaults(core: SimulatorCore, method: string, pathAndQuery: string): Promise<FaultOutcome> {
   const outcome: FaultOutcome = { latencyMs: 0 };

@@ -25,14 +25,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // Entra ID gives access tokens a lifetime of 60 to 90 minutes and reports 3599 s for a one-hour token.
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3599;
 
-/** A client secret in the shape Entra generates: 40 characters with "8Q~" after the first three. */
+/** Generates a client secret in Entra's shape: 40 characters with "8Q~" after the first three. */
 function newSecretValue(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~';
   const pick = (count: number): string => [...randomBytes(count)].map((byte) => alphabet[byte % alphabet.length]).join('');
   return `${pick(3)}8Q~${pick(34)}`;
 }
 
-/** The app every simulator has unless options name others: Mail.ReadWrite and Directory.Read.All, one secret valid two years. */
+/** Creates the app a simulator has unless options name others: Mail.ReadWrite and Directory.Read.All, one secret valid two years. */
 export function defaultApp(now = Date.now()): SimulatorApp {
   return {
     clientId: randomUUID(),

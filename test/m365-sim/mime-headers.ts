@@ -114,8 +114,8 @@ const WINDOWS_1252_LABELS = new Set(['windows-1252', 'cp1252', 'iso-8859-1', 'is
 
 /**
  * Decodes bytes of a charset. Mail clients label windows-1252 text as ISO-8859-1 or ASCII, so
- * those labels decode as windows-1252, as the WHATWG Encoding Standard says; Node's TextDecoder
- * does not map 0x80 to 0x9F that way.
+ * the WHATWG Encoding Standard maps those labels to windows-1252. Node's TextDecoder does not
+ * map 0x80 to 0x9F that way, so this function does.
  */
 function decodeCharset(bytes: Buffer, charset: string): string | undefined {
   const label = charset.split('*')[0]!.toLowerCase();
@@ -202,7 +202,7 @@ export function parseMailDate(value: string | undefined): Date | undefined {
   return Number.isNaN(time) ? undefined : new Date(time);
 }
 
-/** The reception time: the date of the topmost Received header, which the last hop wrote. */
+/** Returns the reception time: the date of the topmost Received header, which the last hop wrote. */
 export function receivedDate(fields: HeaderField[]): Date | undefined {
   const received = headerValue(fields, 'Received');
   if (received === undefined) return undefined;
@@ -210,7 +210,7 @@ export function receivedDate(fields: HeaderField[]): Date | undefined {
   return semicolon < 0 ? undefined : parseMailDate(received.slice(semicolon + 1));
 }
 
-/** The media type of the top-level part, lower case, without parameters. */
+/** Returns the media type of the top-level part, lower case, without parameters. */
 export function topContentType(fields: HeaderField[]): string {
   const value = headerValue(fields, 'Content-Type') ?? 'text/plain';
   return value.split(';')[0]!.trim().toLowerCase();

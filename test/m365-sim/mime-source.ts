@@ -16,13 +16,13 @@ function* bufferChunks(bytes: Buffer): Generator<Buffer> {
   }
 }
 
-/** A stream of the MIME bytes in chunks of at most 64 KiB. */
+/** Opens a stream of the MIME bytes in chunks of at most 64 KiB. */
 export function openMimeStream(source: MimeSource): Readable {
   if (source.kind === 'file') return createReadStream(source.path, { highWaterMark: CHUNK_BYTES });
   return ReadableStream.from(bufferChunks(source.bytes), { objectMode: false });
 }
 
-/** The whole MIME in memory, for `$batch` items and the test state API. */
+/** Reads the whole MIME into memory, for `$batch` items and the test state API. */
 export async function readMimeBytes(source: MimeSource): Promise<Buffer> {
   if (source.kind === 'buffer') return Buffer.from(source.bytes);
   return readFile(source.path);

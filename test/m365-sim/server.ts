@@ -53,7 +53,7 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** The recorded copy of the headers: the bearer token and Basic credentials are replaced. */
+/** Copies the headers for the request record, with the bearer token and Basic credentials replaced. */
 function recordedHeaders(req: IncomingMessage): Record<string, string | string[] | undefined> {
   const headers = { ...req.headers };
   if (headers.authorization !== undefined) headers.authorization = headers.authorization.replace(/^(\w+)\s+.*$/, '$1 [redacted]');
@@ -100,8 +100,8 @@ async function handle(core: SimulatorCore, req: IncomingMessage, res: ServerResp
   try {
     const body = await readBody(req);
     const faults = await applyFaults(core, method, decodeForMatching(rawUrl));
-    const isGraph = rawUrl.startsWith('/v1.0/');
-    if (!isGraph || faults.error !== undefined) await sleep(faults.latencyMs);
+    // Graph requests spend fault latency inside dispatch, while holding their mailbox slot.
+    if (!isGraphPath(rawUrl) || faults.error !== undefined) await sleep(faults.latencyMs);
     if (faults.error !== undefined) throw faults.error;
 
     const outcome = await route(core, method, rawUrl, headers, body, requestId, faults.latencyMs);
@@ -117,6 +117,10 @@ async function handle(core: SimulatorCore, req: IncomingMessage, res: ServerResp
   }
 }
 
+function isGraphPath(rawUrl: string): boolean {
+  return /^\/v1\.0(\/|\?|$)/.test(rawUrl);
+}
+
 interface RouteOutcome {
   reply: Reply;
   release?: () => void;
@@ -128,7 +132,7 @@ async function route(core: SimulatorCore, method: string, rawUrl: string, header
   const url = new URL(rawUrl, core.origin);
   const segments = url.pathname.split('/').filter((segment) => segment.length > 0);
 
-  if (segments[0] === 'v1.0') {
+  if (isGraphPath(rawUrl)) {
     const target = rawUrl.slice(rawUrl.indexOf('/v1.0') + '/v1.0'.length);
     if (segments.length === 2 && segments[1] === '$batch') {
       if (method !== 'POST') throw new GraphError(405, 'BadRequest', 'A batch request must use POST.');
@@ -157,8 +161,7 @@ function loginRoute(core: SimulatorCore, method: string, segments: string[], url
   if (path === 'v2.0/.well-known/openid-configuration') return onlyGet(method, () => openIdConfiguration(core, tenant, correlationId));
   if (path === 'discovery/v2.0/keys') return onlyGet(method, () => signingKeys(core, tenant, correlationId));
   if (path === 'oauth2/v2.0/token') {
-    if (method !== 'POST') throw new GraphError(405, 'invalid_request', 'The token endpoint only accepts POST requests.');
-    return tokenEndpoint(core, tenant, headers['content-type'], body, headers.authorization, correlationId);
+    return tokenEndpoint(core, { tenant, method, contentType: headers['content-type'], body, authorization: headers.authorization, correlationId });
   }
   return undefined;
 }

@@ -20,7 +20,7 @@ import {
 export interface StoredFolder {
   id: string;
   displayName: string;
-  /** Undefined only for the mailbox's top folder, which holds msgfolderroot and the non-mail folders. */
+  /** Undefined only for the mailbox's top folder, the parent of msgfolderroot and the non-mail folders. */
   parentId: string | undefined;
   wellKnownName: string | undefined;
   isHidden: boolean;
@@ -114,6 +114,8 @@ export class MailboxStore {
   readonly rootId: string;
   version = 0;
   private readonly restIndex = new Map<string, string>();
+  /** Immutable IDs of the messages in each folder, so folder reads do not scan the mailbox. */
+  private readonly folderIndex = new Map<string, Set<string>>();
   private itemCounter = 0;
   private changeCounter = 0;
 
@@ -142,9 +144,14 @@ export class MailboxStore {
   private addMissingStandardFolders(): void {
     for (const standard of STANDARD_FOLDERS) {
       if (this.wellKnown(standard.name) !== undefined) continue;
-      const parentId = standard.parent === 'top' ? this.topId : standard.parent === 'root' ? this.rootId : this.wellKnown('syncissues')!.id;
-      this.createFolder(parentId, standard.displayName, standard.name, standard.isHidden ?? false);
+      this.createFolder(this.standardParentId(standard), standard.displayName, standard.name, standard.isHidden ?? false);
     }
+  }
+
+  private standardParentId(standard: StandardFolder): string {
+    if (standard.parent === 'top') return this.topId;
+    if (standard.parent === 'root') return this.rootId;
+    return this.wellKnown('syncissues')!.id;
   }
 
   /** Creates a folder below `parentId`; the ID is derived from the path so it is stable across starts. */
@@ -185,7 +192,18 @@ export class MailboxStore {
   }
 
   messagesIn(folderId: string): StoredMessage[] {
-    return [...this.messages.values()].filter((message) => message.folderId === folderId);
+    const ids = this.folderIndex.get(folderId);
+    if (ids === undefined) return [];
+    return [...ids].map((id) => this.messages.get(id)!);
+  }
+
+  private indexIn(folderId: string, immutableId: string): void {
+    let ids = this.folderIndex.get(folderId);
+    if (ids === undefined) {
+      ids = new Set();
+      this.folderIndex.set(folderId, ids);
+    }
+    ids.add(immutableId);
   }
 
   /** Finds a message by its regular REST ID or its immutable ID. */
@@ -194,7 +212,7 @@ export class MailboxStore {
     return this.messages.get(immutableId);
   }
 
-  /** Whether the folder lies inside the msgfolderroot subtree, where mail folders live. */
+  /** Tells whether the folder lies inside the msgfolderroot subtree, where mail folders live. */
   isMailFolder(folderId: string): boolean {
     for (let folder = this.folders.get(folderId); folder !== undefined; folder = folder.parentId === undefined ? undefined : this.folders.get(folder.parentId)) {
       if (folder.id === this.rootId) return true;
@@ -241,6 +259,7 @@ export class MailboxStore {
       messageClass: messageClassOf(fields),
     };
     this.messages.set(immutableId, message);
+    this.indexIn(folderId, immutableId);
     this.restIndex.set(message.restId, immutableId);
     return message;
   }
@@ -271,7 +290,9 @@ export class MailboxStore {
     this.version++;
     this.restIndex.delete(message.restId);
     message.restId = this.newRestId(folderId);
+    this.folderIndex.get(message.folderId)?.delete(message.immutableId);
     message.folderId = folderId;
+    this.indexIn(folderId, message.immutableId);
     this.restIndex.set(message.restId, message.immutableId);
     message.fieldVersions.set('parentFolderId', this.version);
     this.touch(message);
@@ -280,6 +301,7 @@ export class MailboxStore {
   delete(message: StoredMessage): void {
     this.version++;
     this.messages.delete(message.immutableId);
+    this.folderIndex.get(message.folderId)?.delete(message.immutableId);
     this.restIndex.delete(message.restId);
   }
 

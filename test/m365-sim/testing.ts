@@ -23,7 +23,7 @@ export interface MimeFields {
   extraHeaders?: string[];
 }
 
-/** A small RFC 5322 message with CRLF line endings and a UTF-8 body. */
+/** Builds a small RFC 5322 message with CRLF line endings and a UTF-8 body. */
 export function buildMime(fields: MimeFields): Buffer {
   const lines = [
     `From: ${fields.from ?? 'Sender <sender@example.org>'}`,
@@ -180,7 +180,7 @@ export class SimClient {
   }
 }
 
-/** The error code of a Graph error response, for short assertions. */
+/** Returns the error code of a Graph error response, for short assertions. */
 export function errorCode(response: Response): string | undefined {
   const error = response.json.error as { code?: string } | undefined;
   return error?.code;

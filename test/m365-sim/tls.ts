@@ -12,7 +12,7 @@ export interface TlsMaterial {
   caPem: string;
   certPem: string;
   keyPem: string;
-  /** Folder holding ca.pem; removed when the simulator closes. */
+  /** Folder with ca.pem, removed when the simulator closes. */
   directory: string;
   caFile: string;
 }

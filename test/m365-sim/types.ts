@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   clock?: () => number;
   /**
    * Whether the first page of a delta round started without a delta token is empty and only
-   * carries a nextLink, as Graph often answers. Defaults to true.
+   * carries a nextLink, as Graph often sends it. Defaults to true.
    */
   emptyDeltaFirstPage?: boolean;
   /** Messages per delta page when neither `$top` nor `Prefer: odata.maxpagesize` sets one; defaults to 10. */
@@ -52,7 +52,7 @@ export interface RecordedRequest {
   startedAt: number;
   /** 0 while the response is still being sent. */
   finishedAt: number;
-  /** The request-id header the simulator answered with. */
+  /** Value of the request-id header in the simulator's response. */
   requestId: string;
   /** The request sent `Prefer: IdType="ImmutableId"`. */
   immutableIdRequested: boolean;
@@ -139,7 +139,7 @@ export interface RunningSimulator {
   tenantDomain: string;
   clientId: string;
   clientSecret: string;
-  /** PEM of the CA that signed the server certificate, and a file that holds it. */
+  /** PEM of the CA that signed the server certificate, and a file that contains it. */
   caPem: string;
   caFile: string;
   faults: FaultController;

@@ -23,7 +23,7 @@ function unauthenticated(core: SimulatorCore, message: string): GraphError {
   return new GraphError(401, 'InvalidAuthenticationToken', message, { 'www-authenticate': challenge });
 }
 
-/** The 401 Graph sends for an expired token; the token-expired fault sends the same. */
+/** Creates the 401 Graph sends for an expired token, which the token-expired fault sends too. */
 export function expiredTokenError(core: SimulatorCore): GraphError {
   return unauthenticated(core, 'Access token has expired or is not yet valid.');
 }
@@ -52,8 +52,8 @@ export function authenticate(core: SimulatorCore, authorization: string | undefi
 }
 
 /**
- * Checks the app permission a route needs. Mail APIs answer 403 ErrorAccessDenied and directory
- * APIs 403 Authorization_RequestDenied, with the messages Graph uses.
+ * Checks the app permission a route needs. Mail APIs reject a missing one with 403
+ * ErrorAccessDenied, directory APIs with 403 Authorization_RequestDenied, in Graph's wording.
  */
 export function requirePermission(claims: AccessTokenClaims, permission: Permission): void {
   const roles = claims.roles ?? [];

@@ -73,9 +73,12 @@ function readItems(raw: Record<string, unknown>): BatchItem[] {
     if (ids.has(item.id)) throw badBatch(`The batch contains the request id '${item.id}' more than once.`);
     ids.add(item.id);
   }
+  // Dependencies must point backwards, which also rules out cycles that would never finish.
+  const earlier = new Set<string>();
   for (const item of items) {
-    const unknown = item.dependsOn.find((dependency) => !ids.has(dependency) || dependency === item.id);
+    const unknown = item.dependsOn.find((dependency) => !earlier.has(dependency));
     if (unknown !== undefined) throw badBatch(`Batch request '${item.id}' depends on '${unknown}', which is not an earlier request of this batch.`);
+    earlier.add(item.id);
   }
   return items;
 }

@@ -13,7 +13,7 @@ export interface SyncState {
   folderId: string;
   /** Mailbox version when the round that produced this state was computed. */
   watermark: number;
-  /** Messages the client knows: immutable ID to the regular ID it last saw. */
+  /** Messages the client has received: immutable ID to the regular ID it last got. */
   known: Map<string, string>;
   select: string[] | undefined;
   changeTypes: Set<ChangeType> | undefined;
@@ -74,7 +74,7 @@ export class DeltaRegistry {
     return round;
   }
 
-  /** A skip token for the page of `round` that starts at `offset`. */
+  /** Creates a skip token for the page of `round` that starts at `offset`. */
   pageToken(round: DeltaRound, offset: number): string {
     const token = newToken();
     putBounded(this.pages, token, { roundId: round.id, offset });

@@ -78,7 +78,7 @@ function computeRound(mailbox: MailboxStore, state: SyncState): { entries: Delta
   let current = mailbox
     .messagesIn(state.folderId)
     .filter((message) => inScope(message, state))
-    .sort((a, b) => (a.receivedDateTime < b.receivedDateTime ? 1 : a.receivedDateTime > b.receivedDateTime ? -1 : 0));
+    .sort((a, b) => b.receivedDateTime.localeCompare(a.receivedDateTime));
   if (state.receivedFilter !== undefined) current = current.slice(0, FILTERED_MAXIMUM);
 
   const allowed = (type: ChangeType): boolean => state.changeTypes === undefined || state.changeTypes.has(type);

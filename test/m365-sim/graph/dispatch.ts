@@ -57,7 +57,7 @@ function resolveMailbox(core: SimulatorCore, userSegment: string): MailboxStore 
   }
   const denied = core.options.accessDeniedMailboxes;
   if (denied.has(mailbox.user.id.toLowerCase()) || denied.has(mailbox.user.address.toLowerCase())) {
-    // An Application Access Policy that leaves the mailbox out answers this way (Graph's auth-limit-mailbox-access).
+    // Graph returns this for a mailbox outside the app's Application Access Policy (auth-limit-mailbox-access page).
     throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
   }
   return mailbox;

@@ -112,7 +112,7 @@ function parseFolderFilter(raw: string | undefined): string | undefined {
   return match[1]!.replace(/''/g, "'");
 }
 
-/** The next page's link: the request's query with `$top` and `$skip` set, to be followed verbatim. */
+/** Builds the next page's link: the request's query with `$top` and `$skip` set, to be followed verbatim. */
 export function nextLink(core: SimulatorCore, request: GraphRequest, linkPath: string, skip: number, top: number): string {
   const pairs: Array<[string, string]> = [];
   for (const [name, value] of new URLSearchParams(request.rawQuery)) {

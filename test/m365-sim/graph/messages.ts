@@ -133,7 +133,7 @@ function extendedProperty(message: StoredMessage, id: string): Array<{ id: strin
   return [];
 }
 
-/** One message as a list or get shows it: projected, with the expanded property when asked for. */
+/** Renders one message for a list or get: projected by `$select`, with the expanded property when requested. */
 export function renderMessage(core: SimulatorCore, request: GraphRequest, message: StoredMessage, select: string[] | undefined, expand: string | undefined): Record<string, unknown> {
   const entity = project(messageEntity(message, request.immutableIds, core.origin), select, MESSAGE_DEFAULTS);
   if (expand !== undefined) {

@@ -22,7 +22,7 @@ function bodyError(message: string): GraphError {
 }
 
 /**
- * Parses a JSON request body strictly. Graph answers a missing or wrong Content-Type and invalid
+ * Parses a JSON request body strictly. Graph rejects a missing or wrong Content-Type and invalid
  * JSON alike with 400 BadRequest.
  */
 export function parseJsonBody(request: Pick<GraphRequest, 'headers' | 'body'>): Record<string, unknown> {
@@ -50,7 +50,7 @@ function checkPropertyNames(body: Record<string, unknown>, isDraft: boolean): vo
       throw bodyError(`The property '${name}' does not exist on type 'microsoft.graph.message'. Make sure to only use property names that are defined by the type.`);
     }
     if (DRAFT_ONLY.has(name)) {
-      // NOTE: Graph lets drafts change these; the simulator serves MIME as loaded and answers 501 instead.
+      // NOTE: Graph lets drafts change these, but the simulator serves MIME as loaded and returns 501 instead.
       if (isDraft) throw new GraphError(501, 'NotImplemented', `The simulator does not change the property '${name}' of drafts.`);
       // A non-draft rejects draft-only properties with ErrorInvalidPropertySet "Message is not draft." (public reports of message-update).
       throw new GraphError(400, 'ErrorInvalidPropertySet', 'Message is not draft.');
@@ -107,8 +107,8 @@ function readFlag(value: unknown): FollowupFlag {
 }
 
 /**
- * `If-Match` with the message's etag (`W/"<changeKey>"`) or `*` lets the update through; a stale
- * value fails with 412 ErrorIrresolvableConflict, the code Exchange sends when the change key
+ * Checks `If-Match`: the message's etag (`W/"<changeKey>"`) or `*` lets the update through. A
+ * stale value fails with 412 ErrorIrresolvableConflict, which Exchange sends when the change key
  * does not match the item's current one.
  */
 function checkIfMatch(request: GraphRequest, currentEtag: string): void {
@@ -125,7 +125,7 @@ function checkIfMatch(request: GraphRequest, currentEtag: string): void {
   );
 }
 
-/** `PATCH .../messages/{id}`: the sent categories replace the whole set; the answer is the updated message. */
+/** Handles `PATCH .../messages/{id}`. The sent categories replace the whole set, and the response is the updated message. */
 export function patchMessage(core: SimulatorCore, request: GraphRequest, mailbox: MailboxStore, id: string): Reply {
   allowOnly(request.query, ['$select']);
   const message = resolveMessage(mailbox, id);

@@ -31,8 +31,8 @@ function methodNotAllowed(): GraphError {
   return new GraphError(405, 'ErrorInvalidRequest', 'The OData request is not supported.');
 }
 
-function notImplemented(what: string): GraphError {
-  return new GraphError(501, 'NotImplemented', `The simulator does not implement ${what}.`);
+function notImplemented(operation: string): GraphError {
+  return new GraphError(501, 'NotImplemented', `The simulator does not implement ${operation}.`);
 }
 
 /** Encodes a segment for links the simulator writes, keeping `@` and `$` readable as Graph does. */

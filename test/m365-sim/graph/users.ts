@@ -10,7 +10,7 @@ import type { Reply } from '../odata.js';
 import { allowOnly, GraphError, jsonReply, parseSelect, parseTop, project } from '../odata.js';
 import { USER_DEFAULTS, USER_PROPERTIES, userEntity } from './serialize.js';
 
-// Directory pages hold 100 users unless $top asks for up to 999 (Graph's user-list paging).
+// Directory pages contain 100 users unless $top requests up to 999 (Graph's user-list paging).
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 999;
 const FILTERABLE = new Set(['id', 'displayName', 'mail', 'userPrincipalName', 'givenName', 'surname', 'accountEnabled', 'userType']);
