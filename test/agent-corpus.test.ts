@@ -8,7 +8,7 @@ import { REPOSITORY_ROOT, startAgentEnvironment, type AgentEnvironment } from '.
 import { folder, mailbox, tenant } from './support/small-tenant.js';
 
 // Real-world messages written by others. They are read from beside the checkout and never
-// copied into the repository; on a machine without them this test skips and says why.
+// copied into the repository. On a machine without them this test skips and prints why.
 const CORPUS_DIR = path.resolve(REPOSITORY_ROOT, '../shared/fixtures/mail-corpus');
 const corpusFiles = existsSync(CORPUS_DIR) ? readdirSync(CORPUS_DIR).filter((name) => name.endsWith('.eml')).sort() : [];
 if (corpusFiles.length === 0) {

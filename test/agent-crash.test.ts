@@ -17,7 +17,7 @@ afterEach(async () => {
   environment = undefined;
 });
 
-/** Every message that carries the archive category has its file in the target with the served bytes. */
+/** Checks that every message carrying the archive category has its file in the target with the served bytes, and returns their count. */
 async function expectNoMarkWithoutFile(current: AgentEnvironment): Promise<number> {
   const rows = current.ledgerRows();
   let marked = 0;
@@ -39,8 +39,8 @@ describe('agent killed during a run', () => {
       pickups: [{ mailbox: ANNA, folderPath: 'Abholordner', includeSubfolders: false }],
     });
 
-    // The second message to reach the point kills the process; others are mid-way through
-    // their own steps at that moment, since four messages are archived at once.
+    // The second message to reach the point kills the process. Other messages are mid-way
+    // through their own steps at that moment, because four messages are archived at once.
     const crashed = await environment.runCli(['once'], { [CRASH_VARIABLE]: `${point}:2` });
     expect(crashed.signal).toBe('SIGKILL');
     await expectNoMarkWithoutFile(environment);

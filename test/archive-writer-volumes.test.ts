@@ -7,25 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArchiveWriter, buildSidecar, Journal, journalPath, type Sidecar } from '../src-agent/archive/index.js';
 import { ArchiverError } from '../src-agent/errors/index.js';
 import { silentLogger } from '../src-agent/log/logger.js';
+import { tmpfsUnavailableReason } from './support/tmpfs.js';
 
 // These tests mount real tmpfs and bind mounts, which needs root (or CAP_SYS_ADMIN).
 const BASE = '2024-05-01_081530_anna@contoso.example_Angebot_0123456789';
 
-function mountUnavailableReason(): string | undefined {
-  const probe = mkdtempSync(path.join(tmpdir(), 'mount-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
-    execFileSync('umount', [probe], { stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    return stderr || (error instanceof Error ? error.message : String(error));
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-}
-
-const skipReason = mountUnavailableReason();
+const skipReason = tmpfsUnavailableReason();
 if (skipReason) {
   console.log(`archive-writer-volumes: skipped, mount is not permitted here (${skipReason})`);
 }

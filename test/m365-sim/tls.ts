@@ -20,7 +20,7 @@ export interface TlsMaterial {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Makes a CA and a server certificate with EC P-256 keys, which generate in milliseconds. */
-export async function createTlsMaterial(): Promise<TlsMaterial> {
+export async function generateCertificates(): Promise<{ caPem: string; certPem: string; keyPem: string }> {
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const notAfterDate = new Date(Date.now() + 30 * DAY_MS);
   const ca = await generate([{ name: 'commonName', value: 'M365 Simulator Test CA' }], {
@@ -54,8 +54,14 @@ export async function createTlsMaterial(): Promise<TlsMaterial> {
     ],
   });
 
+  return { caPem: ca.cert, certPem: server.cert, keyPem: server.private };
+}
+
+/** Makes the certificates and writes the CA to a file that clients can be pointed at. */
+export async function createTlsMaterial(): Promise<TlsMaterial> {
+  const certificates = await generateCertificates();
   const directory = await mkdtemp(join(tmpdir(), 'm365-sim-'));
   const caFile = join(directory, 'ca.pem');
-  await writeFile(caFile, ca.cert, { mode: 0o600 });
-  return { caPem: ca.cert, certPem: server.cert, keyPem: server.private, directory, caFile };
+  await writeFile(caFile, certificates.caPem, { mode: 0o600 });
+  return { ...certificates, directory, caFile };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContentFolder, ContentMailbox, ContentMessage, TenantContent } from '../m365-sim/content/types.js';
 
-/** A plain text message with an RFC 2047 subject, CRLF line endings and a stable Message-ID. */
+/** Builds a plain text message with an RFC 2047 subject, CRLF line endings and a stable Message-ID. */
 export function textMessage(options: { subject: string; from?: string; to?: string; date?: string; body?: string; categories?: string[] }): ContentMessage {
   const subject = /^[\x20-\x7e]*$/.test(options.subject)
     ? options.subject
@@ -24,7 +24,7 @@ export function textMessage(options: { subject: string; from?: string; to?: stri
   return { mime: { kind: 'buffer', bytes: Buffer.from(lines.join('\r\n'), 'utf8') }, ...(options.categories ? { categories: options.categories } : {}) };
 }
 
-/** The MIME bytes of textMessage(options), for adding a message to a running simulator. */
+/** Returns the MIME bytes of textMessage(options), for adding a message to a running simulator. */
 export function textMime(options: Parameters<typeof textMessage>[0]): Buffer {
   const { mime } = textMessage(options);
   if (mime.kind !== 'buffer') throw new Error('textMessage builds messages in memory');

@@ -33,7 +33,7 @@ export function mountTmpfs(size: string, options: { readOnly?: boolean } = {}): 
   };
 }
 
-/** Mounts a read-only tmpfs that already holds an empty folder `name`. */
+/** Mounts a read-only tmpfs that already contains an empty folder `name`. */
 export function mountReadOnlyWithFolder(name: string): { dir: string; folder: string; unmount: () => void } {
   const mounted = mountTmpfs('1m');
   const folder = path.join(mounted.dir, name);
