@@ -64,6 +64,8 @@ describe('archive run', () => {
       expect(sidecar.size).toBe(mime.length);
       expect(sidecar.message.id).toBe(message.immutableId);
       expect(sidecar.mailbox.address).toBe(ANNA);
+      const expectedPath = message.subject === 'Mietvertrag Lager Süd' ? ['Archiv', 'Abholordner', 'Verträge'] : ['Archiv', 'Abholordner'];
+      expect(sidecar.message.folderPath).toEqual(expectedPath);
     }
 
     const journal = (await readFile(path.join(environment.dataDir, 'journal', `${rows[0]?.mailboxId}.jsonl`), 'utf8')).trim().split('\n');

@@ -50,6 +50,10 @@ function resolveConfigPaths(config: AgentConfig, baseDir: string): AgentConfig {
     ...config,
     extraCaFile: resolve(config.extraCaFile),
     secretFile: resolve(config.secretFile),
+    certificate: config.certificate && {
+      certificateFile: path.resolve(baseDir, config.certificate.certificateFile),
+      privateKeyFile: path.resolve(baseDir, config.certificate.privateKeyFile),
+    },
     target: {
       ...config.target,
       folder: path.resolve(baseDir, config.target.folder),

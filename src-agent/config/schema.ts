@@ -50,6 +50,30 @@ export const configSchema = z
     endpoints: z.object({ authorityHost: httpsUrl, graphEndpoint: httpsUrl }).strict().optional(),
     extraCaFile: z.string().trim().min(1).optional(),
     secretFile: z.string().trim().min(1).optional(),
+    /** A certificate credential instead of a client secret (Microsoft recommends certificates). */
+    certificate: z
+      .object({
+        certificateFile: z.string().trim().min(1, 'must name the PEM file with the certificate uploaded to the app registration'),
+        privateKeyFile: z.string().trim().min(1, 'must name the PEM file with the certificate\'s private key'),
+      })
+      .strict()
+      .optional(),
+    /** Expiry of the client secret, entered by hand where the app may not read its own registration. */
+    secretExpiresOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-06-30')
+      .optional(),
+    /** An HTTP proxy for both hosts; its password is stored like the client secret. */
+    proxy: z
+      .object({
+        url: z
+          .string()
+          .url('must be a URL such as http://proxy.example:3128')
+          .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://'),
+        username: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     mailboxes: z.array(mailboxSchema).min(1, 'must list at least one mailbox'),
     target: targetSchema,
     category: z

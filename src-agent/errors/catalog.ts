@@ -419,6 +419,46 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Prüft ein Proxy TLS-Verbindungen, exportieren Sie sein Stammzertifikat als PEM und tragen Sie den Pfad in "extraCaFile" ein.',
     },
   },
+  PROXY_UNREACHABLE: {
+    en: {
+      message: 'The proxy {proxy} could not be reached: {problem}',
+      remedy: 'Check the proxy address and port in the settings (or HTTPS_PROXY), and that the proxy service is running and reachable from this server.',
+    },
+    de: {
+      message: 'Der Proxy {proxy} ist nicht erreichbar: {problem}',
+      remedy: 'Prüfen Sie Adresse und Port des Proxys in den Einstellungen (oder HTTPS_PROXY) und ob der Proxydienst läuft und von diesem Server aus erreichbar ist.',
+    },
+  },
+  PROXY_AUTH_FAILED: {
+    en: {
+      message: 'The proxy {proxy} rejected the user name or password (HTTP 407).',
+      remedy: 'Check the proxy user name in the settings and store the proxy password again.',
+    },
+    de: {
+      message: 'Der Proxy {proxy} hat Benutzername oder Kennwort abgelehnt (HTTP 407).',
+      remedy: 'Prüfen Sie den Proxy-Benutzernamen in den Einstellungen und hinterlegen Sie das Proxy-Kennwort erneut.',
+    },
+  },
+  PROXY_AUTH_UNSUPPORTED: {
+    en: {
+      message: 'The proxy {proxy} requires {scheme} authentication, which the agent does not support.',
+      remedy: 'Ask the network team for a proxy bypass (or a rule without authentication) for login.microsoftonline.com and graph.microsoft.com from this server, as Microsoft recommends for Microsoft 365 endpoints.',
+    },
+    de: {
+      message: 'Der Proxy {proxy} verlangt eine {scheme}-Anmeldung, die der Agent nicht unterstützt.',
+      remedy: 'Bitten Sie das Netzwerkteam um eine Proxy-Ausnahme (oder eine Regel ohne Anmeldung) für login.microsoftonline.com und graph.microsoft.com von diesem Server aus, wie Microsoft es für Microsoft-365-Endpunkte empfiehlt.',
+    },
+  },
+  PROXY_REFUSED_TARGET: {
+    en: {
+      message: 'The proxy {proxy} refused the connection to {host} (HTTP {status}).',
+      remedy: 'Ask the network team to allow HTTPS (CONNECT on port 443) to {host} through the proxy.',
+    },
+    de: {
+      message: 'Der Proxy {proxy} hat die Verbindung zu {host} verweigert (HTTP {status}).',
+      remedy: 'Bitten Sie das Netzwerkteam, HTTPS (CONNECT auf Port 443) zu {host} über den Proxy zu erlauben.',
+    },
+  },
 
   TARGET_NOT_FOUND: {
     en: {
