@@ -1,8 +1,11 @@
 /**
  * `npm run demo [target-folder]`: starts the simulator with the built-in demo tenant, runs one
  * archive pass into ./demo-archive (or the folder given) and prints a summary. The agent's data
- * directory is ./.demo-data, so a second run finds every message in the ledger and adds no file.
+ * directory is ./.demo-data for the default folder and ./.demo-data/<folder>-<hash> for any
+ * other, so a second run into the same folder finds every message in the ledger and adds no
+ * file, while a new folder starts with an empty ledger.
  */
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes, formatRunResult } from '../src-agent/cli/output.js';
@@ -14,8 +17,16 @@ import { startSimulator } from '../test/m365-sim/index.js';
 import { writeSimulatorConfig } from './demo-config.js';
 
 const targetFolder = path.resolve(process.argv[2] ?? 'demo-archive');
-const dataDir = path.resolve(process.env.M365_ARCHIVER_DATA_DIR ?? '.demo-data');
+const dataDir = path.resolve(process.env.M365_ARCHIVER_DATA_DIR ?? demoDataDir(targetFolder));
 const language = detectLanguage();
+
+function demoDataDir(target: string): string {
+  if (target === path.resolve('demo-archive')) {
+    return '.demo-data';
+  }
+  const hash = createHash('sha256').update(target).digest('hex').slice(0, 8);
+  return path.join('.demo-data', `${path.basename(target)}-${hash}`);
+}
 
 const simulator = await startSimulator({ content: buildDemoTenant() });
 try {

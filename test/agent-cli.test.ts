@@ -44,7 +44,8 @@ describe('agent CLI', () => {
 
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain('Fehler [CONFIG_INVALID]: Die Konfiguration ist ungültig bei "mailboxes[0].mailbox"');
-    expect(cli.stderr).toContain('Abhilfe: Korrigieren Sie den Wert von "mailboxes[0].mailbox"');
+    expect(cli.stderr).toContain('muss eine E-Mail-Adresse (Benutzerprinzipalname) oder eine Benutzerobjekt-ID sein');
+    expect(cli.stderr).toContain('Abhilfe: Korrigieren oder ergänzen Sie "mailboxes[0].mailbox"');
   });
 
   it('says where it looked for a missing secret', async () => {
@@ -102,6 +103,40 @@ describe('agent CLI', () => {
     expect(await exited).toBe(0);
     expect(output).toContain('agent stopped');
     expect(await current.archivedFiles()).toHaveLength(3);
+  });
+
+  it('reports a once run stopped by SIGTERM', async () => {
+    const current = await anna(12);
+    current.simulator.faults.add({ method: 'GET', path: /\$value/, action: { kind: 'latency', ms: 150 } });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'src-agent/cli/main.ts'), '--data-dir', current.dataDir, '--verbose', 'once'], {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, AZURE_CLIENT_SECRET: current.simulator.clientSecret, LANG: 'en_US.UTF-8' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const runStarted = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        if (stderr.includes('message stored') || stderr.includes('"archive run started"')) resolve();
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+
+    await runStarted;
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(1);
+    expect(stdout).toContain('The run was stopped before every message was handled');
+    const files = await current.archivedFiles();
+    expect(files.length).toBeLessThan(12);
+    const status = JSON.parse((await current.runCli(['status', '--json'])).stdout);
+    expect(status.runs[0].status).toBe('partial');
+
+    const resumed = await current.runCli(['once']);
+    expect(resumed.code).toBe(0);
+    expect(await current.archivedFiles()).toHaveLength(12);
   });
 
   it('writes neither secret nor token to any file', async () => {

@@ -65,6 +65,24 @@ describe('config schema', () => {
     }
   });
 
+  it.each([
+    [{ ...valid, intervalMinutes: '15' }, 'must be of type number', 'muss vom Typ number sein'],
+    [{ ...valid, target: '/srv' }, 'must be of type object', 'muss vom Typ object sein'],
+    [{ ...valid, clientId: null }, 'must be of type string', 'muss vom Typ string sein'],
+    [{ ...valid, intervalMinutes: 0 }, 'must be at least 1', 'muss mindestens 1 sein'],
+    [{ ...valid, cloud: 'mars' }, 'must be one of "global", "usgov-gcchigh", "usgov-dod", "china"', 'muss einer dieser Werte sein: "global", "usgov-gcchigh", "usgov-dod", "china"'],
+    [{ ...valid, tenant: 'contoso' }, 'must be the tenant ID (a GUID) or the primary domain such as contoso.onmicrosoft.com', 'muss die Mandanten-ID (eine GUID) oder die primäre Domäne wie contoso.onmicrosoft.com sein'],
+  ])('describes the problem in both languages %#', (raw, english, german) => {
+    try {
+      parseConfig(raw);
+      expect.unreachable();
+    } catch (error) {
+      const failure = error as ArchiverError;
+      expect(failure.localize('en').message).toContain(english);
+      expect(failure.localize('de').message).toContain(german);
+    }
+  });
+
   it('resolves relative paths against the config file', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
     const file = path.join(dir, 'config.json');
@@ -72,6 +90,16 @@ describe('config schema', () => {
     const config = await loadConfig(file);
     expect(config.target.folder).toBe(path.join(dir, 'archive'));
     expect(config.extraCaFile).toBe(path.join(dir, 'ca.pem'));
+  });
+
+  it('takes tenant and client ID from the environment', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'config-'));
+    const file = path.join(dir, 'config.json');
+    const { tenant: _tenant, clientId: _clientId, ...rest } = valid;
+    await writeFile(file, JSON.stringify(rest));
+    const config = await loadConfig(file, { AZURE_TENANT_ID: 'musterfirma.onmicrosoft.com', AZURE_CLIENT_ID: valid.clientId });
+    expect(config.tenant).toBe('musterfirma.onmicrosoft.com');
+    expect(config.clientId).toBe(valid.clientId);
   });
 
   it('reports a missing file and broken JSON differently', async () => {

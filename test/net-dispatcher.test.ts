@@ -70,10 +70,6 @@ describe('createDispatcher', () => {
     // finishing the previous response. From then on both are reused.
     expect(server.connections() - before).toBeLessThanOrEqual(2);
   });
-
-  it('rejects a proxy URL until proxies are supported', () => {
-    expect(() => createDispatcher({ proxyUrl: 'http://127.0.0.1:3128' })).toThrow(/not implemented/);
-  });
 });
 
 describe('classifyNetworkError on real failures', () => {

@@ -24,7 +24,7 @@ const children: ChildProcessWithoutNullStreams[] = [];
 const tempDirs: string[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGTERM');
   for (const dir of tempDirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 

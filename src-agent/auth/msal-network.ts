@@ -20,9 +20,9 @@ export interface MsalNetworkClientOptions {
 
 /**
  * Builds MSAL's network module on undici with the agent's dispatcher, so token requests trust the
- * same extra CAs (and later use the same proxy) as Graph requests. MSAL Node 5 and later have no
+ * same extra CAs and the same proxy as Graph requests. MSAL Node 5 and later have no
  * proxy or CA option of their own; a custom `system.networkClient` is the documented way.
- * Request bodies carry the client secret and are never logged.
+ * Request bodies carry the client secret or the signed client assertion and are never logged.
  */
 export function createMsalNetworkClient(options: MsalNetworkClientOptions): INetworkModule {
   return {

@@ -1,8 +1,10 @@
-import { ConfidentialClientApplication, LogLevel } from '@azure/msal-node';
+import { ConfidentialClientApplication } from '@azure/msal-node';
 import type { Dispatcher } from 'undici';
 import { ArchiverError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
 import { registerSecret } from '../log/redact.js';
+import { certificateThumbprints } from './certificate.js';
+import { buildMsalConfiguration, graphScopes, type MsalCredential } from './msal-config.js';
 import { createMsalNetworkClient, type TransportFailure } from './msal-network.js';
 import { mapTokenError } from './token-errors.js';
 
@@ -30,23 +32,25 @@ export interface ClientSecretTokenProviderOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+export interface CertificateTokenProviderOptions {
+  /** Tenant ID (GUID) or primary domain. */
+  tenant: string;
+  clientId: string;
+  /** PEM of the certificate uploaded to the app registration, optionally followed by its chain. */
+  certificatePem: string;
+  /** Unencrypted PEM of the certificate's RSA private key. */
+  privateKeyPem: string;
+  /** Login host of the cloud, for example https://login.microsoftonline.com. */
+  authorityHost: string;
+  /** Graph root of the same cloud, for example https://graph.microsoft.com; the scope is its `/.default`. */
+  graphEndpoint: string;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /** Time allowed per request to the token endpoint, in milliseconds. */
+  timeoutMs?: number;
+}
 
-// Login hosts with metadata built into MSAL (its instance discovery aliases). Any other host,
-// such as the simulator's, must be listed in `knownAuthorities`, or MSAL rejects it as
-// untrusted_authority.
-const MICROSOFT_LOGIN_HOSTS = new Set([
-  'login.microsoftonline.com',
-  'login.windows.net',
-  'login.microsoft.com',
-  'sts.windows.net',
-  'login.partner.microsoftonline.cn',
-  'login.chinacloudapi.cn',
-  'login.microsoftonline.de',
-  'login.microsoftonline.us',
-  'login.usgovcloudapi.net',
-  'login-us.microsoftonline.com',
-]);
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * Creates a token provider for the client-credentials flow with a client secret, on MSAL Node's
@@ -56,13 +60,35 @@ const MICROSOFT_LOGIN_HOSTS = new Set([
  */
 export function createClientSecretTokenProvider(options: ClientSecretTokenProviderOptions): TokenProvider {
   registerSecret(options.clientSecret);
+  return createMsalTokenProvider(options, { kind: 'secret', clientSecret: options.clientSecret });
+}
 
-  const authorityHost = options.authorityHost.replace(/\/+$/, '');
-  const authorityUrl = parseHttpsUrl(authorityHost);
-  const host = authorityUrl.host;
-  const scopes = [`${options.graphEndpoint.replace(/\/+$/, '')}/.default`];
+/**
+ * Creates a token provider for the client-credentials flow with a certificate, which Microsoft
+ * recommends over a client secret. MSAL signs a client assertion (PS256, certificate named by
+ * its SHA-256 thumbprint in `x5t#S256`) for each token request; caching works as for the
+ * secret. Load the PEM files with loadCertificateCredential, which checks them first.
+ *
+ * @throws ArchiverError CERTIFICATE_UNREADABLE when `certificatePem` contains no readable certificate.
+ */
+export function createCertificateTokenProvider(options: CertificateTokenProviderOptions): TokenProvider {
+  registerSecret(options.privateKeyPem);
+  const thumbprints = certificateThumbprints(options.certificatePem, 'certificatePem');
+  options.logger.info({ thumbprintSha1: thumbprints.sha1, thumbprintSha256: thumbprints.sha256 }, 'using a certificate credential');
+
+  return createMsalTokenProvider(options, {
+    kind: 'certificate',
+    thumbprintSha256: thumbprints.sha256,
+    privateKeyPem: options.privateKeyPem,
+    certificatePem: options.certificatePem,
+  });
+}
+
+type ProviderOptions = Omit<ClientSecretTokenProviderOptions, 'clientSecret'>;
+
+function createMsalTokenProvider(options: ProviderOptions, credential: MsalCredential): TokenProvider {
+  const scopes = graphScopes(options.graphEndpoint);
   const logger = options.logger;
-  const context = { tenant: options.tenant, clientId: options.clientId, host };
 
   let lastFailure: TransportFailure | undefined;
   const networkClient = createMsalNetworkClient({
@@ -73,23 +99,17 @@ export function createClientSecretTokenProvider(options: ClientSecretTokenProvid
       lastFailure = failure;
     },
   });
-
-  const application = new ConfidentialClientApplication({
-    auth: {
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      authority: `${authorityHost}/${encodeURIComponent(options.tenant)}`,
-      knownAuthorities: MICROSOFT_LOGIN_HOSTS.has(authorityUrl.hostname) ? [] : [host],
-    },
-    system: {
-      networkClient,
-      loggerOptions: {
-        piiLoggingEnabled: false,
-        logLevel: LogLevel.Warning,
-        loggerCallback: (_level, message) => logger.debug({ source: 'msal' }, message),
-      },
-    },
+  const configuration = buildMsalConfiguration({
+    tenant: options.tenant,
+    clientId: options.clientId,
+    credential,
+    authorityHost: options.authorityHost,
+    networkClient,
+    logger,
   });
+  const application = new ConfidentialClientApplication(configuration);
+  // The configuration step has checked that the authority host is an https URL.
+  const context = { tenant: options.tenant, clientId: options.clientId, host: new URL(options.authorityHost).host };
 
   async function acquire(forceRefresh: boolean): Promise<string> {
     try {
@@ -128,18 +148,4 @@ export function createClientSecretTokenProvider(options: ClientSecretTokenProvid
       return promise;
     },
   };
-}
-
-/** Parses the authority host; MSAL accepts only https authorities. */
-function parseHttpsUrl(value: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url?.protocol !== 'https:') {
-    throw new ArchiverError('AUTH_FAILED', { details: { problem: `The authority host "${value}" is not an https URL.` } });
-  }
-  return url;
 }

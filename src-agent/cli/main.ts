@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../config/paths.js';
 import { detectLanguage, toArchiverError } from '../errors/index.js';
 import { EXIT, type CommandContext } from './context.js';
 import { agentVersion } from '../version.js';
+import { checkCommand } from './check-command.js';
 import { runOnceCommand, runScheduledCommand } from './run-commands.js';
+import { registerSecretCommands } from './secret-command.js';
 import { statusCommand } from './status-command.js';
 import { verifyCommand } from './verify-command.js';
 import { formatError } from './output.js';
@@ -15,6 +17,15 @@ interface GlobalOptions {
   config?: string;
   lang?: string;
   json?: boolean;
+  verbose?: boolean;
+}
+
+function parseRunCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw new InvalidArgumentError('expected a whole number from 1 to 1000');
+  }
+  return count;
 }
 
 function contextOf(command: Command): CommandContext {
@@ -23,18 +34,27 @@ function contextOf(command: Command): CommandContext {
     dataDir: options.dataDir,
     configFile: options.config,
     language: detectLanguage(options.lang),
+    languageFromOption: options.lang !== undefined,
     json: options.json === true,
+    verbose: options.verbose === true,
   };
 }
 
+// Usage errors (an unknown option, --lang fr) exit with 2 like every other failure, so that
+// exit code 1 keeps meaning "some messages or mailboxes were skipped". Subcommands inherit this
+// setting because it is made before they are added.
 const program = new Command()
+  .exitOverride((error) => {
+    process.exit(error.exitCode === 0 ? 0 : EXIT.failed);
+  })
   .name('m365-archiver')
   .description('Archives mail from Microsoft 365 mailboxes into a folder that an archive or DMS imports.')
   .version(agentVersion())
   .option('--data-dir <dir>', 'data directory with config.json, state.sqlite, journal and logs (env M365_ARCHIVER_DATA_DIR)', defaultDataDir())
   .option('--config <file>', 'config file to use instead of <data-dir>/config.json')
   .addOption(new Option('--lang <language>', 'language of messages for the admin').choices(['de', 'en']))
-  .option('--json', 'print the result as JSON on stdout');
+  .option('--json', 'print the result as JSON on stdout')
+  .option('--verbose', 'also write the log to stderr (the log file is always written)');
 
 program
   .command('once')
@@ -53,9 +73,9 @@ program
 program
   .command('status')
   .description('show the last runs, archive counts and messages waiting for a retry (no network access)')
-  .option('--runs <count>', 'number of runs to show', '10')
-  .action(async (options: { runs: string }, command: Command) => {
-    process.exitCode = await statusCommand(contextOf(command), Number(options.runs));
+  .option('--runs <count>', 'number of runs to show (1 to 1000)', parseRunCount, 10)
+  .action(async (options: { runs: number }, command: Command) => {
+    process.exitCode = await statusCommand(contextOf(command), options.runs);
   });
 
 program
@@ -64,6 +84,17 @@ program
   .action(async (_options, command: Command) => {
     process.exitCode = await verifyCommand(contextOf(command));
   });
+
+program
+  .command('check')
+  .description('test the connection step by step: input values, network, token, permissions, secret expiry, users, mailbox, clock (exit code 0: ok, 1: warnings, 2: failed)')
+  .option('--mailbox <address>', 'mailbox to test (address or user ID) instead of the first configured one')
+  .option('--write-test', 'also set and remove a test category on one message of the mailbox, which changes the message for a moment')
+  .action(async (options: { mailbox?: string; writeTest?: boolean }, command: Command) => {
+    process.exitCode = await checkCommand(contextOf(command), { mailbox: options.mailbox, writeTest: options.writeTest === true });
+  });
+
+registerSecretCommands(program, contextOf);
 
 try {
   await program.parseAsync(process.argv);

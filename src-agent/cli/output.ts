@@ -8,6 +8,7 @@ const LABELS = {
     remedy: 'Remedy',
     runSummary: 'Run {runId} {status}: {found} new messages, {archived} archived, {marked} marked, {failed} skipped, {bytes}, {seconds} s',
     alreadyArchived: '{count} messages were archived before and were left alone.',
+    stopped: 'The run was stopped before every message was handled; the next run continues where it stopped.',
     mailboxFailed: 'Mailbox {mailbox} was skipped',
     itemFailed: 'Skipped message',
     status: { ok: 'completed', partial: 'completed with problems', failed: 'failed' },
@@ -17,6 +18,7 @@ const LABELS = {
     remedy: 'Abhilfe',
     runSummary: 'Lauf {runId} {status}: {found} neue Nachrichten, {archived} archiviert, {marked} markiert, {failed} übersprungen, {bytes}, {seconds} s',
     alreadyArchived: '{count} Nachrichten waren schon archiviert und blieben unverändert.',
+    stopped: 'Der Lauf wurde angehalten, bevor alle Nachrichten bearbeitet waren; der nächste Lauf macht dort weiter.',
     mailboxFailed: 'Postfach {mailbox} wurde übersprungen',
     itemFailed: 'Übersprungene Nachricht',
     status: { ok: 'abgeschlossen', partial: 'mit Problemen abgeschlossen', failed: 'fehlgeschlagen' },
@@ -59,6 +61,9 @@ export function formatRunResult(result: RunResult, language: Language): string {
       seconds: (result.durationMs / 1000).toFixed(1),
     }),
   ];
+  if (result.stopped) {
+    lines.push(label.stopped);
+  }
   if (result.alreadyArchived > 0) {
     lines.push(fill(label.alreadyArchived, { count: result.alreadyArchived }));
   }

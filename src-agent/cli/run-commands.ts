@@ -2,13 +2,14 @@ import { toArchiverError } from '../errors/index.js';
 import { createAgent } from '../run/agent.js';
 import type { RunResult } from '../run/run-types.js';
 import { runOnSchedule } from '../run/scheduler.js';
-import { EXIT, type CommandContext } from './context.js';
+import { EXIT, withConfigLanguage, type CommandContext } from './context.js';
 import { formatError, formatRunResult } from './output.js';
 
 /** `once`: one archive pass. */
-export async function runOnceCommand(context: CommandContext): Promise<number> {
+export async function runOnceCommand(commandContext: CommandContext): Promise<number> {
   const controller = stopOnSignals();
-  const agent = await createAgent({ dataDir: context.dataDir, configFile: context.configFile, console: !context.json, signal: controller.signal });
+  const agent = await createAgent({ dataDir: commandContext.dataDir, configFile: commandContext.configFile, console: commandContext.verbose, signal: controller.signal });
+  const context = withConfigLanguage(commandContext, agent.config.language);
   try {
     const result = await agent.runOnce();
     printResult(result, context);
@@ -19,9 +20,11 @@ export async function runOnceCommand(context: CommandContext): Promise<number> {
 }
 
 /** `run`: archive on the configured interval until SIGINT or SIGTERM. */
-export async function runScheduledCommand(context: CommandContext): Promise<number> {
+export async function runScheduledCommand(commandContext: CommandContext): Promise<number> {
   const controller = stopOnSignals();
-  const agent = await createAgent({ dataDir: context.dataDir, configFile: context.configFile, console: true, signal: controller.signal });
+  // A long-running agent logs to stderr too, where a service manager's journal collects it.
+  const agent = await createAgent({ dataDir: commandContext.dataDir, configFile: commandContext.configFile, console: true, signal: controller.signal });
+  const context = withConfigLanguage(commandContext, agent.config.language);
   let last: RunResult | undefined;
   try {
     agent.logger.info({ intervalMinutes: agent.config.intervalMinutes, dataDir: context.dataDir }, 'agent started');

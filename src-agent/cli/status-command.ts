@@ -1,5 +1,7 @@
-import { localizeError, isErrorCode } from '../errors/index.js';
-import { EXIT, type CommandContext } from './context.js';
+import { loadCredentialExpiry } from '../diagnostics/expiry-store.js';
+import { describeCredentialExpiry } from '../diagnostics/texts.js';
+import { isErrorCode, localizeError, type Language } from '../errors/index.js';
+import { EXIT, withConfigLanguage, type CommandContext } from './context.js';
 import { openLocalFiles } from './local.js';
 import { fill, formatBytes, labels } from './output.js';
 
@@ -19,15 +21,17 @@ const STATUS_TEXT = {
 } as const;
 
 /** `status`: last runs, ledger counts and messages waiting for a retry, from the local files only. */
-export async function statusCommand(context: CommandContext, runCount: number): Promise<number> {
-  const files = await openLocalFiles(context);
+export async function statusCommand(commandContext: CommandContext, runCount: number): Promise<number> {
+  const files = await openLocalFiles(commandContext);
+  const context = withConfigLanguage(commandContext, files.config.language);
   try {
     const counts = files.state.ledger.counts();
     const runs = files.state.runs.last(Number.isFinite(runCount) && runCount > 0 ? runCount : 10);
     const pending = files.state.itemErrors.list(50);
+    const credentialExpiry = loadCredentialExpiry(files.state);
 
     if (context.json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, counts, runs, pending })}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: true, counts, runs, pending, ...(credentialExpiry ? { credentialExpiry } : {}) })}\n`);
       return EXIT.ok;
     }
 
@@ -49,18 +53,32 @@ export async function statusCommand(context: CommandContext, runCount: number): 
           errors: run.itemErrors,
         }),
       );
-      if (run.fatalError && isErrorCode(run.fatalError.code)) {
-        lines.push(`  ${localizeError(run.fatalError.code, { problem: run.fatalError.message }, context.language).message}`);
+      if (run.fatalError) {
+        lines.push(`  [${run.fatalError.code}] ${storedErrorText(run.fatalError.code, run.fatalError.message, context.language)}`);
       }
+    }
+    if (credentialExpiry) {
+      lines.push(describeCredentialExpiry(credentialExpiry, context.language));
     }
     lines.push(fill(text.pending, { count: pending.length }));
     for (const item of pending) {
-      const message = isErrorCode(item.code) ? localizeError(item.code, {}, context.language).message : item.message;
-      lines.push(`  ${item.messageId.slice(0, 24)}… [${item.code}] ${message}`);
+      lines.push(`  ${item.messageId.slice(0, 24)}… [${item.code}] ${storedErrorText(item.code, item.message, context.language)}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return EXIT.ok;
   } finally {
     files.state.close();
   }
+}
+
+/**
+ * Returns the admin's text for an error kept in the state database. Only the code and the English
+ * message are stored, so a catalog text whose placeholders stay empty falls back to that message.
+ */
+function storedErrorText(code: string, englishMessage: string, language: Language): string {
+  if (!isErrorCode(code)) {
+    return englishMessage;
+  }
+  const localized = localizeError(code, {}, language).message;
+  return /\{\w+\}/.test(localized) ? englishMessage : localized;
 }

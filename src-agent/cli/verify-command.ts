@@ -1,25 +1,26 @@
 import { verifyArchive } from '../archive/verify.js';
 import { localizeError } from '../errors/index.js';
-import { EXIT, type CommandContext } from './context.js';
+import { EXIT, withConfigLanguage, type CommandContext } from './context.js';
 import { openLocalFiles } from './local.js';
 import { fill } from './output.js';
 
 const VERIFY_TEXT = {
   en: {
-    ok: 'Verified {files} archived files and every journal: no difference.',
-    taken: '{count} files were taken by the importer (import folder).',
-    problems: '{count} differences found:',
+    ok: 'Verified {files} archived messages (.eml and .json) and every journal: no difference.',
+    taken: 'Messages taken by the importer (import folder): {count}',
+    problems: 'Differences found: {count}',
   },
   de: {
-    ok: '{files} archivierte Dateien und alle Journale geprüft: keine Abweichung.',
-    taken: '{count} Dateien hat der Importdienst übernommen (Importordner).',
-    problems: '{count} Abweichungen gefunden:',
+    ok: '{files} archivierte Nachrichten (.eml und .json) und alle Journale geprüft: keine Abweichung.',
+    taken: 'Vom Importdienst übernommene Nachrichten (Importordner): {count}',
+    problems: 'Gefundene Abweichungen: {count}',
   },
 } as const;
 
 /** `verify`: re-hash every archived file and check journals against the ledger; exit 1 on any difference. */
-export async function verifyCommand(context: CommandContext): Promise<number> {
-  const files = await openLocalFiles(context);
+export async function verifyCommand(commandContext: CommandContext): Promise<number> {
+  const files = await openLocalFiles(commandContext);
+  const context = withConfigLanguage(commandContext, files.config.language);
   try {
     const report = await verifyArchive({
       state: files.state,

@@ -2,11 +2,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { ArchiverError } from '../errors/index.js';
+import { applyEnvironmentIdentity } from '../secrets/environment-store.js';
 import { CLOUDS, type Endpoints } from './clouds.js';
+import { describeIssue } from './problems.js';
 import { configSchema, type AgentConfig } from './schema.js';
 
-/** Reads and validates config.json; relative paths inside it resolve against its folder. */
-export async function loadConfig(file: string): Promise<AgentConfig> {
+/**
+ * Reads and validates config.json; relative paths inside it resolve against its folder. A file
+ * without tenant or client ID takes them from AZURE_TENANT_ID and AZURE_CLIENT_ID, the Azure
+ * SDK's convention for a shell.
+ */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<AgentConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -24,18 +30,20 @@ export async function loadConfig(file: string): Promise<AgentConfig> {
   } catch (error) {
     throw new ArchiverError('CONFIG_UNREADABLE', { details: { path: file, problem: (error as Error).message }, cause: error });
   }
-  return resolveConfigPaths(parseConfig(raw, file), path.dirname(path.resolve(file)));
+  return resolveConfigPaths(parseConfig(applyEnvironmentIdentity(raw, env), file), path.dirname(path.resolve(file)));
 }
 
 /** Validates a config object; the error names the first bad field as a path like "mailboxes[0].mailbox". */
 export function parseConfig(raw: unknown, source = 'config.json'): AgentConfig {
-  const result = configSchema.safeParse(raw);
+  // reportInput lets a wrong type be told apart from a missing value.
+  const result = configSchema.safeParse(raw, { reportInput: true });
   if (result.success) {
     return result.data;
   }
   const issue = result.error.issues[0] as z.core.$ZodIssue;
+  const text = describeIssue(issue);
   throw new ArchiverError('CONFIG_INVALID', {
-    details: { field: formatFieldPath(issue), problem: describeIssue(issue), path: source },
+    details: { field: formatFieldPath(issue), problem: text.en, problem_de: text.de, path: source },
     cause: result.error,
   });
 }
@@ -76,15 +84,4 @@ function formatFieldPath(issue: z.core.$ZodIssue): string {
     }
   }
   return text === '' ? '(root)' : text;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return 'unknown setting; check its spelling';
-    case 'invalid_type':
-      return issue.input === undefined ? 'missing' : `must be of type ${issue.expected}`;
-    default:
-      return issue.message;
-  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLOUD_NAMES, type CloudName } from './clouds.js';
+import { problem } from './problems.js';
 
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // A DNS name with at least one dot, such as contoso.onmicrosoft.com or musterfirma.de.
@@ -8,8 +9,8 @@ const ADDRESS_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const httpsUrl = z
   .string()
-  .url('must be a URL such as https://graph.microsoft.com')
-  .refine((value) => value.startsWith('https://'), 'must start with https://, since Entra ID and Graph accept only HTTPS')
+  .url(problem('https-url'))
+  .refine((value) => value.startsWith('https://'), problem('https-only'))
   .transform((value) => value.replace(/\/+$/, ''));
 
 const mailboxSchema = z
@@ -19,9 +20,9 @@ const mailboxSchema = z
       .trim()
       .refine(
         (value) => ADDRESS_PATTERN.test(value) || GUID_PATTERN.test(value),
-        'must be an e-mail address (user principal name) or a user object ID',
+        problem('mailbox-format'),
       ),
-    pickupFolderId: z.string().trim().min(1, 'must be the ID of the pickup folder; pick it in the desktop app or run "npm run sim" for the demo IDs'),
+    pickupFolderId: z.string().trim().min(1, problem('pickup-folder-id')),
     pickupFolderPath: z.string().optional(),
     includeSubfolders: z.boolean().default(false),
   })
@@ -29,7 +30,7 @@ const mailboxSchema = z
 
 const targetSchema = z
   .object({
-    folder: z.string().trim().min(1, 'must name the folder that the archive imports from'),
+    folder: z.string().trim().min(1, problem('target-folder')),
     stagingFolder: z.string().trim().min(1).optional(),
     importFolder: z.boolean().default(false),
   })
@@ -43,9 +44,9 @@ export const configSchema = z
       .trim()
       .refine(
         (value) => GUID_PATTERN.test(value) || DOMAIN_PATTERN.test(value),
-        'must be the tenant ID (a GUID) or the primary domain such as contoso.onmicrosoft.com',
+        problem('tenant-format'),
       ),
-    clientId: z.string().trim().regex(GUID_PATTERN, 'must be the application (client) ID, a GUID such as 00000000-0000-0000-0000-000000000000'),
+    clientId: z.string().trim().regex(GUID_PATTERN, problem('client-id-format')),
     cloud: z.enum(CLOUD_NAMES as [CloudName, ...CloudName[]]).default('global'),
     endpoints: z.object({ authorityHost: httpsUrl, graphEndpoint: httpsUrl }).strict().optional(),
     extraCaFile: z.string().trim().min(1).optional(),
@@ -53,35 +54,35 @@ export const configSchema = z
     /** A certificate credential instead of a client secret (Microsoft recommends certificates). */
     certificate: z
       .object({
-        certificateFile: z.string().trim().min(1, 'must name the PEM file with the certificate uploaded to the app registration'),
-        privateKeyFile: z.string().trim().min(1, 'must name the PEM file with the certificate\'s private key'),
+        certificateFile: z.string().trim().min(1, problem('certificate-file')),
+        privateKeyFile: z.string().trim().min(1, problem('private-key-file')),
       })
       .strict()
       .optional(),
     /** Expiry of the client secret, entered by hand where the app may not read its own registration. */
     secretExpiresOn: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2027-06-30')
+      .regex(/^\d{4}-\d{2}-\d{2}$/, problem('date-format'))
       .optional(),
     /** An HTTP proxy for both hosts; its password is stored like the client secret. */
     proxy: z
       .object({
         url: z
           .string()
-          .url('must be a URL such as http://proxy.example:3128')
-          .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://'),
+          .url(problem('proxy-url'))
+          .refine((value) => /^https?:\/\//.test(value), problem('proxy-scheme')),
         username: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
-    mailboxes: z.array(mailboxSchema).min(1, 'must list at least one mailbox'),
+    mailboxes: z.array(mailboxSchema).min(1, problem('mailbox-list')),
     target: targetSchema,
     category: z
       .string()
       .trim()
       .min(1)
       .max(255)
-      .refine((value) => !value.includes(','), 'must not contain a comma, which Outlook uses to separate categories')
+      .refine((value) => !value.includes(','), problem('category-comma'))
       .default('Archiviert'),
     intervalMinutes: z.number().int().min(1).max(1440).default(15),
     maxParallelMailboxes: z.number().int().min(1).max(16).default(4),

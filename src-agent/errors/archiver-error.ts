@@ -53,11 +53,23 @@ export class ArchiverError extends Error {
   }
 }
 
+/**
+ * Fills the catalog text of `code` in `language`. A detail may come in a German variant under
+ * `<name>_de` (a config problem, say), which the German text prefers over `<name>`.
+ */
 export function localizeError(code: ErrorCode, details: ErrorDetails, language: Language): CatalogText {
   const text = CATALOG[code][language];
+  const localized: ErrorDetails = { ...details };
+  if (language === 'de') {
+    for (const [name, value] of Object.entries(details)) {
+      if (name.endsWith('_de')) {
+        localized[name.slice(0, -3)] = value;
+      }
+    }
+  }
   return {
-    message: fillPlaceholders(text.message, details),
-    remedy: fillPlaceholders(text.remedy, details),
+    message: fillPlaceholders(text.message, localized),
+    remedy: fillPlaceholders(text.remedy, localized),
   };
 }
 

@@ -18,21 +18,21 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   CONFIG_NOT_FOUND: {
     en: {
       message: 'The configuration file {path} does not exist.',
-      remedy: 'Create it with the desktop app, or copy config.example.json from the documentation and fill in your values.',
+      remedy: 'Create it as README.md describes under "Point the agent at your tenant", or pass the right file with --config or the folder with --data-dir.',
     },
     de: {
       message: 'Die Konfigurationsdatei {path} existiert nicht.',
-      remedy: 'Legen Sie sie mit der Desktop-App an oder kopieren Sie config.example.json aus der Dokumentation und tragen Sie Ihre Werte ein.',
+      remedy: 'Legen Sie sie an, wie README.de.md unter "Den Agenten mit Ihrem Mandanten verbinden" beschreibt, oder geben Sie die richtige Datei mit --config bzw. den Ordner mit --data-dir an.',
     },
   },
   CONFIG_INVALID: {
     en: {
       message: 'The configuration is invalid at "{field}": {problem}',
-      remedy: 'Correct the value of "{field}" in {path} and start the agent again.',
+      remedy: 'Correct or add "{field}" in {path} and start the agent again.',
     },
     de: {
       message: 'Die Konfiguration ist ungültig bei "{field}": {problem}',
-      remedy: 'Korrigieren Sie den Wert von "{field}" in {path} und starten Sie den Agenten neu.',
+      remedy: 'Korrigieren oder ergänzen Sie "{field}" in {path} und starten Sie den Agenten neu.',
     },
   },
   CONFIG_UNREADABLE: {
@@ -65,15 +65,55 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Exportieren Sie das Stammzertifikat Ihres TLS-prüfenden Proxys als PEM (Base64) und tragen Sie den Pfad in "extraCaFile" ein.',
     },
   },
+  CERTIFICATE_UNREADABLE: {
+    en: {
+      message: 'The certificate credential in {path} cannot be used: {problem}',
+      remedy: 'Export the certificate and its private key as PEM files, the key unencrypted and RSA with at least 2048 bits, and set their paths in "certificate.certificateFile" and "certificate.privateKeyFile".',
+    },
+    de: {
+      message: 'Das Zertifikat in {path} kann nicht als Anmeldeinformation verwendet werden: {problem}',
+      remedy: 'Exportieren Sie Zertifikat und privaten Schlüssel als PEM-Dateien, den Schlüssel unverschlüsselt und als RSA mit mindestens 2048 Bit, und tragen Sie die Pfade in "certificate.certificateFile" und "certificate.privateKeyFile" ein.',
+    },
+  },
+  CERTIFICATE_KEY_MISMATCH: {
+    en: {
+      message: 'The private key in {privateKeyFile} does not belong to the certificate in {certificateFile}.',
+      remedy: 'Use the key file that was created together with this certificate, or create a new certificate and upload its public part to the app registration.',
+    },
+    de: {
+      message: 'Der private Schlüssel in {privateKeyFile} gehört nicht zum Zertifikat in {certificateFile}.',
+      remedy: 'Verwenden Sie die Schlüsseldatei, die zusammen mit diesem Zertifikat erzeugt wurde, oder erstellen Sie ein neues Zertifikat und laden Sie dessen öffentlichen Teil in die App-Registrierung hoch.',
+    },
+  },
+  CERTIFICATE_EXPIRED: {
+    en: {
+      message: 'The certificate in {path} (thumbprint {thumbprint}) expired on {notAfter}.',
+      remedy: 'Create a new certificate, upload its public part to the app registration under "Certificates & secrets", and set the new files in "certificate.certificateFile" and "certificate.privateKeyFile".',
+    },
+    de: {
+      message: 'Das Zertifikat in {path} (Fingerabdruck {thumbprint}) ist am {notAfter} abgelaufen.',
+      remedy: 'Erstellen Sie ein neues Zertifikat, laden Sie dessen öffentlichen Teil unter "Zertifikate & Geheimnisse" in die App-Registrierung hoch und tragen Sie die neuen Dateien in "certificate.certificateFile" und "certificate.privateKeyFile" ein.',
+    },
+  },
+  CERTIFICATE_NOT_YET_VALID: {
+    en: {
+      message: 'The certificate in {path} (thumbprint {thumbprint}) is valid only from {notBefore}.',
+      remedy: 'Check the date and time of this server, or wait until the certificate becomes valid.',
+    },
+    de: {
+      message: 'Das Zertifikat in {path} (Fingerabdruck {thumbprint}) ist erst ab {notBefore} gültig.',
+      remedy: 'Prüfen Sie Datum und Uhrzeit dieses Servers oder warten Sie, bis das Zertifikat gültig wird.',
+    },
+  },
 
   SECRET_MISSING: {
     en: {
       message: 'No client secret was found (looked in: {sources}).',
-      remedy: 'Store the secret with the desktop app, set AZURE_CLIENT_SECRET for a shell, or point "secretFile" at a file that only the agent\'s account can read.',
+      remedy: 'Store the secret in the OS keychain of the agent\'s account with "m365-archiver secret set" or the desktop app, set AZURE_CLIENT_SECRET for a shell, pass it to a Linux service as systemd credential m365-archiver-client-secret, or point "secretFile" at a file that only the agent\'s account can read. A secret in the keychain is found only when the agent runs as the account that stored it.',
     },
     de: {
       message: 'Es wurde kein geheimer Clientschlüssel gefunden (gesucht in: {sources}).',
-      remedy: 'Speichern Sie den Schlüssel mit der Desktop-App, setzen Sie AZURE_CLIENT_SECRET für eine Shell oder verweisen Sie mit "secretFile" auf eine Datei, die nur das Konto des Agenten lesen darf.',
+      remedy: 'Speichern Sie den Schlüssel mit "m365-archiver secret set" oder der Desktop-App im Schlüsselspeicher des Betriebssystems für das Konto des Agenten, setzen Sie AZURE_CLIENT_SECRET für eine Shell, übergeben Sie ihn einem Linux-Dienst als systemd-Credential m365-archiver-client-secret oder verweisen Sie mit "secretFile" auf eine Datei, die nur das Konto des Agenten lesen darf. Ein Schlüssel im Schlüsselspeicher wird nur gefunden, wenn der Agent unter dem Konto läuft, das ihn gespeichert hat.',
     },
   },
   SECRET_FILE_INSECURE: {
@@ -94,6 +134,76 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     de: {
       message: 'Die Schlüsseldatei {path} konnte nicht gelesen werden: {problem}',
       remedy: 'Prüfen Sie den Pfad in "secretFile" und ob das Konto des Agenten die Datei lesen darf.',
+    },
+  },
+  SECRET_FILE_NOT_WRITABLE: {
+    en: {
+      message: 'The secret file {path} could not be written: {problem}',
+      remedy: 'Check that the folder of "secretFile" exists and that the agent\'s account may write to it.',
+    },
+    de: {
+      message: 'Die Schlüsseldatei {path} konnte nicht geschrieben werden: {problem}',
+      remedy: 'Prüfen Sie, ob der Ordner von "secretFile" existiert und das Konto des Agenten darin schreiben darf.',
+    },
+  },
+  SECRET_FILE_UNSUPPORTED: {
+    en: {
+      message: 'A secret file ({path}) is not supported on Windows, because the agent cannot check there who may read it.',
+      remedy: 'Remove "secretFile" from the configuration and store the secret in Windows Credential Manager: run "m365-archiver secret set" as the account the agent runs as, or use the desktop app.',
+    },
+    de: {
+      message: 'Eine Schlüsseldatei ({path}) wird unter Windows nicht unterstützt, weil der Agent dort nicht prüfen kann, wer sie lesen darf.',
+      remedy: 'Entfernen Sie "secretFile" aus der Konfiguration und speichern Sie den Schlüssel in der Windows-Anmeldeinformationsverwaltung: Führen Sie "m365-archiver secret set" unter dem Konto aus, unter dem der Agent läuft, oder verwenden Sie die Desktop-App.',
+    },
+  },
+  SECRET_CREDENTIAL_UNREADABLE: {
+    en: {
+      message: 'The systemd credential {path} could not be read: {problem}',
+      remedy: 'Check LoadCredentialEncrypted= or LoadCredential= in the service unit and that the service\'s user may read the credential. systemd provides it in $CREDENTIALS_DIRECTORY only while the service runs.',
+    },
+    de: {
+      message: 'Das systemd-Credential {path} konnte nicht gelesen werden: {problem}',
+      remedy: 'Prüfen Sie LoadCredentialEncrypted= oder LoadCredential= in der Dienst-Unit und ob der Benutzer des Dienstes das Credential lesen darf. systemd stellt es nur während der Laufzeit des Dienstes in $CREDENTIALS_DIRECTORY bereit.',
+    },
+  },
+  PROXY_PASSWORD_MISSING: {
+    en: {
+      message: 'No password was found for the proxy user {user} (looked in: {sources}).',
+      remedy: 'Store it with "m365-archiver secret set --proxy" or the desktop app, set M365_ARCHIVER_PROXY_PASSWORD for a shell, or pass it to a Linux service as systemd credential m365-archiver-proxy-password.',
+    },
+    de: {
+      message: 'Für den Proxy-Benutzer {user} wurde kein Passwort gefunden (gesucht in: {sources}).',
+      remedy: 'Speichern Sie es mit "m365-archiver secret set --proxy" oder der Desktop-App, setzen Sie M365_ARCHIVER_PROXY_PASSWORD für eine Shell oder übergeben Sie es einem Linux-Dienst als systemd-Credential m365-archiver-proxy-password.',
+    },
+  },
+  KEYCHAIN_UNAVAILABLE: {
+    en: {
+      message: 'The OS keychain could not be reached: {problem}',
+      remedy: 'Linux: the keychain is a Secret Service (GNOME Keyring) in the D-Bus session of a desktop login. Install libsecret-1-0 and gnome-keyring and run the agent in that session. A system service has no such session, so pass it the secret as systemd credential (LoadCredentialEncrypted=) or through "secretFile". Windows: run the agent as the account that stored the secret in Credential Manager, with its user profile loaded.',
+    },
+    de: {
+      message: 'Der Schlüsselspeicher des Betriebssystems ist nicht erreichbar: {problem}',
+      remedy: 'Linux: Der Schlüsselspeicher ist ein Secret Service (GNOME-Schlüsselbund) in der D-Bus-Sitzung einer Desktop-Anmeldung. Installieren Sie libsecret-1-0 und gnome-keyring und starten Sie den Agenten in dieser Sitzung. Ein Systemdienst hat keine solche Sitzung; übergeben Sie ihm den Schlüssel deshalb als systemd-Credential (LoadCredentialEncrypted=) oder über "secretFile". Windows: Starten Sie den Agenten unter dem Konto, das den Schlüssel in der Anmeldeinformationsverwaltung gespeichert hat, mit geladenem Benutzerprofil.',
+    },
+  },
+  KEYCHAIN_LOCKED: {
+    en: {
+      message: 'The OS keychain is locked ({problem}).',
+      remedy: 'Linux: unlock the login keyring of the agent\'s account by a desktop login, or by restarting the keyring daemon unlocked in that account\'s D-Bus session: gnome-keyring-daemon --replace --daemonize --unlock --components=secrets (keyring password on stdin). A service cannot answer an unlock prompt, so give a Linux service the secret as systemd credential instead. macOS: unlock the login keychain with "security unlock-keychain". Windows: sign in once as the agent\'s account so that its Credential Manager is available.',
+    },
+    de: {
+      message: 'Der Schlüsselspeicher des Betriebssystems ist gesperrt ({problem}).',
+      remedy: 'Linux: Entsperren Sie den Anmelde-Schlüsselbund des Agentenkontos durch eine Desktop-Anmeldung oder indem Sie den Schlüsselbund-Dienst in der D-Bus-Sitzung dieses Kontos entsperrt neu starten: gnome-keyring-daemon --replace --daemonize --unlock --components=secrets (Passwort des Schlüsselbunds über stdin). Ein Dienst kann keine Entsperrabfrage beantworten; übergeben Sie einem Linux-Dienst den Schlüssel deshalb als systemd-Credential. macOS: Entsperren Sie den Anmeldeschlüsselbund mit "security unlock-keychain". Windows: Melden Sie sich einmal mit dem Konto des Agenten an, damit seine Anmeldeinformationsverwaltung verfügbar ist.',
+    },
+  },
+  KEYCHAIN_TIMEOUT: {
+    en: {
+      message: 'The OS keychain did not answer within {seconds} s.',
+      remedy: 'Usually a prompt to unlock the keychain or to allow access waits for an answer that nobody gives, or the Secret Service hangs. Linux: unlock the login keyring in the desktop session of the agent\'s account or restart gnome-keyring-daemon, and give a system service the secret as systemd credential. macOS: answer the keychain\'s access prompt with "Always Allow". Windows: check that the agent\'s account can sign in and that its user profile is loaded.',
+    },
+    de: {
+      message: 'Der Schlüsselspeicher des Betriebssystems hat nicht innerhalb von {seconds} s geantwortet.',
+      remedy: 'Meist wartet eine Abfrage zum Entsperren oder zum Zugriff auf eine Antwort, die niemand gibt, oder der Secret Service hängt. Linux: Entsperren Sie den Anmelde-Schlüsselbund in der Desktop-Sitzung des Agentenkontos oder starten Sie gnome-keyring-daemon neu, und übergeben Sie einem Systemdienst den Schlüssel als systemd-Credential. macOS: Beantworten Sie die Zugriffsabfrage des Schlüsselbunds mit "Immer erlauben". Windows: Prüfen Sie, ob sich das Konto des Agenten anmelden kann und sein Benutzerprofil geladen ist.',
     },
   },
 
@@ -421,11 +531,11 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   },
   PROXY_UNREACHABLE: {
     en: {
-      message: 'The proxy {proxy} could not be reached: {problem}',
+      message: 'The proxy {proxy} could not be reached, so the connection to {host} was not tried: {problem}',
       remedy: 'Check the proxy address and port in the settings (or HTTPS_PROXY), and that the proxy service is running and reachable from this server.',
     },
     de: {
-      message: 'Der Proxy {proxy} ist nicht erreichbar: {problem}',
+      message: 'Der Proxy {proxy} ist nicht erreichbar, daher wurde keine Verbindung zu {host} versucht: {problem}',
       remedy: 'Prüfen Sie Adresse und Port des Proxys in den Einstellungen (oder HTTPS_PROXY) und ob der Proxydienst läuft und von diesem Server aus erreichbar ist.',
     },
   },
@@ -457,6 +567,16 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     de: {
       message: 'Der Proxy {proxy} hat die Verbindung zu {host} verweigert (HTTP {status}).',
       remedy: 'Bitten Sie das Netzwerkteam, HTTPS (CONNECT auf Port 443) zu {host} über den Proxy zu erlauben.',
+    },
+  },
+  PROXY_URL_INVALID: {
+    en: {
+      message: 'The proxy address "{proxy}" in {source} is invalid: {problem}.',
+      remedy: 'Set the proxy in {source} as a URL such as http://proxy.example:3128.',
+    },
+    de: {
+      message: 'Die Proxy-Adresse "{proxy}" in {source} ist ungültig: {problem}.',
+      remedy: 'Tragen Sie den Proxy in {source} als URL wie http://proxy.example:3128 ein.',
     },
   },
 
@@ -579,6 +699,298 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     de: {
       message: 'Journal und Ledger widersprechen sich bei Nachricht {messageId}: {problem}',
       remedy: 'Stellen Sie Journal oder state.sqlite aus einer Sicherung wieder her, je nachdem, was verändert wurde.',
+    },
+  },
+
+  INPUT_TENANT_MISSING: {
+    en: {
+      message: 'No tenant was entered.',
+      remedy: 'Enter the tenant ID (a GUID shown as "Tenant ID" on the Overview page of Microsoft Entra ID) or the primary domain, which ends in .onmicrosoft.com.',
+    },
+    de: {
+      message: 'Es wurde kein Mandant eingegeben.',
+      remedy: 'Geben Sie die Mandanten-ID ein (eine GUID, auf der Übersichtsseite von Microsoft Entra ID als "Mandanten-ID" angezeigt) oder die primäre Domäne, die auf .onmicrosoft.com endet.',
+    },
+  },
+  INPUT_TENANT_URL: {
+    en: {
+      message: 'The tenant field contains a web address; only its part "{suggestion}" names the tenant.',
+      remedy: 'Enter just {suggestion}, without "https://", the host name and the rest of the address.',
+    },
+    de: {
+      message: 'Das Feld Mandant enthält eine Webadresse; nur ihr Teil "{suggestion}" bezeichnet den Mandanten.',
+      remedy: 'Geben Sie nur {suggestion} ein, ohne "https://", Hostnamen und den Rest der Adresse.',
+    },
+  },
+  INPUT_TENANT_PORTAL_URL: {
+    en: {
+      message: 'The tenant field contains a web address that does not name a tenant, such as a link to the Azure or Entra portal.',
+      remedy: 'Open Microsoft Entra ID, go to its Overview page and copy the "Tenant ID", or enter the primary domain ending in .onmicrosoft.com.',
+    },
+    de: {
+      message: 'Das Feld Mandant enthält eine Webadresse, die keinen Mandanten nennt, etwa einen Link ins Azure- oder Entra-Portal.',
+      remedy: 'Öffnen Sie Microsoft Entra ID, dort die Übersichtsseite, und kopieren Sie die "Mandanten-ID", oder geben Sie die primäre Domäne ein, die auf .onmicrosoft.com endet.',
+    },
+  },
+  INPUT_TENANT_GENERIC: {
+    en: {
+      message: '"{value}" is not a tenant but a shared sign-in address for many tenants, which an app without a user cannot use.',
+      remedy: 'Enter your own tenant ID (Overview page of Microsoft Entra ID) or the primary domain ending in .onmicrosoft.com.',
+    },
+    de: {
+      message: '"{value}" ist kein Mandant, sondern eine gemeinsame Anmeldeadresse vieler Mandanten, die eine App ohne Benutzer nicht verwenden kann.',
+      remedy: 'Geben Sie Ihre eigene Mandanten-ID (Übersichtsseite von Microsoft Entra ID) oder die primäre Domäne ein, die auf .onmicrosoft.com endet.',
+    },
+  },
+  INPUT_TENANT_EMAIL: {
+    en: {
+      message: 'The tenant field contains an e-mail address instead of a tenant.',
+      remedy: 'Enter only the domain after the @ ({domain}), or better the tenant ID. A mail domain works only if it is verified in your tenant; the primary domain usually ends in .onmicrosoft.com.',
+    },
+    de: {
+      message: 'Das Feld Mandant enthält eine E-Mail-Adresse statt eines Mandanten.',
+      remedy: 'Geben Sie nur die Domäne nach dem @ ({domain}) ein, besser die Mandanten-ID. Eine Mail-Domäne funktioniert nur, wenn sie in Ihrem Mandanten verifiziert ist; die primäre Domäne endet meist auf .onmicrosoft.com.',
+    },
+  },
+  INPUT_TENANT_PLACEHOLDER: {
+    en: {
+      message: 'The tenant "{value}" is an example value from a guide, not your tenant.',
+      remedy: 'Enter your own tenant ID ("Tenant ID" on the Overview page of Microsoft Entra ID) or your primary domain ending in .onmicrosoft.com.',
+    },
+    de: {
+      message: 'Der Mandant "{value}" ist ein Beispielwert aus einer Anleitung, nicht Ihr Mandant.',
+      remedy: 'Geben Sie Ihre eigene Mandanten-ID ("Mandanten-ID" auf der Übersichtsseite von Microsoft Entra ID) oder Ihre primäre Domäne ein, die auf .onmicrosoft.com endet.',
+    },
+  },
+  INPUT_TENANT_STRAY_CHARACTERS: {
+    en: {
+      message: 'The tenant contains quotation marks, spaces or invisible characters that are not part of it.',
+      remedy: 'Enter it without them: {suggestion}',
+    },
+    de: {
+      message: 'Der Mandant enthält Anführungszeichen, Leerzeichen oder unsichtbare Zeichen, die nicht dazugehören.',
+      remedy: 'Geben Sie ihn ohne diese Zeichen ein: {suggestion}',
+    },
+  },
+  INPUT_CLIENT_ID_MISSING: {
+    en: {
+      message: 'No client ID was entered.',
+      remedy: 'Copy the "Application (client) ID" from the Overview page of the app registration (Microsoft Entra ID > App registrations > your app).',
+    },
+    de: {
+      message: 'Es wurde keine Client-ID eingegeben.',
+      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite der App-Registrierung (Microsoft Entra ID > App-Registrierungen > Ihre App).',
+    },
+  },
+  INPUT_CLIENT_ID_INVALID: {
+    en: {
+      message: 'The client ID "{value}" is not a GUID.',
+      remedy: 'Copy the "Application (client) ID" from the Overview page of the app registration: a GUID such as 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d. The app\'s name and its "Object ID" do not work.',
+    },
+    de: {
+      message: 'Die Client-ID "{value}" ist keine GUID.',
+      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite der App-Registrierung: eine GUID wie 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d. Der Name der App und ihre "Objekt-ID" funktionieren nicht.',
+    },
+  },
+  INPUT_CLIENT_ID_URL: {
+    en: {
+      message: 'The client ID field contains a web address; its part "{suggestion}" is the application (client) ID.',
+      remedy: 'Enter just {suggestion}.',
+    },
+    de: {
+      message: 'Das Feld Client-ID enthält eine Webadresse; ihr Teil "{suggestion}" ist die Anwendungs-ID (Client).',
+      remedy: 'Geben Sie nur {suggestion} ein.',
+    },
+  },
+  INPUT_CLIENT_ID_PLACEHOLDER: {
+    en: {
+      message: 'The client ID "{value}" is an example value from a guide, not your app.',
+      remedy: 'Copy the "Application (client) ID" from the Overview page of your app registration.',
+    },
+    de: {
+      message: 'Die Client-ID "{value}" ist ein Beispielwert aus einer Anleitung, nicht Ihre App.',
+      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite Ihrer App-Registrierung.',
+    },
+  },
+  INPUT_CLIENT_ID_STRAY_CHARACTERS: {
+    en: {
+      message: 'The client ID contains quotation marks, spaces or invisible characters that are not part of it.',
+      remedy: 'Enter it without them: {suggestion}',
+    },
+    de: {
+      message: 'Die Client-ID enthält Anführungszeichen, Leerzeichen oder unsichtbare Zeichen, die nicht dazugehören.',
+      remedy: 'Geben Sie sie ohne diese Zeichen ein: {suggestion}',
+    },
+  },
+  INPUT_CLIENT_ID_IS_TENANT: {
+    en: {
+      message: 'The client ID is the same GUID as the tenant ID.',
+      remedy: 'Both GUIDs appear on the app registration\'s Overview page. Enter the "Application (client) ID" as client ID and the "Directory (tenant) ID" as tenant.',
+    },
+    de: {
+      message: 'Die Client-ID ist dieselbe GUID wie die Mandanten-ID.',
+      remedy: 'Beide GUIDs stehen auf der Übersichtsseite der App-Registrierung. Geben Sie die "Anwendungs-ID (Client)" als Client-ID und die "Verzeichnis-ID (Mandant)" als Mandanten ein.',
+    },
+  },
+  INPUT_SECRET_MISSING: {
+    en: {
+      message: 'No client secret was entered.',
+      remedy: 'Under "Certificates & secrets" in the app registration, create a new client secret and copy its Value right away; the portal shows it only once.',
+    },
+    de: {
+      message: 'Es wurde kein geheimer Clientschlüssel eingegeben.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und kopieren Sie sofort seinen Wert; das Portal zeigt ihn nur einmal an.',
+    },
+  },
+  INPUT_SECRET_IS_ID: {
+    en: {
+      message: 'The client secret entered is a GUID: that is the secret\'s ID, not its value.',
+      remedy: 'Under "Certificates & secrets", copy the entry of the "Value" column, not the "Secret ID". The value is shown only right after the secret was created; if it is hidden now, create a new secret.',
+    },
+    de: {
+      message: 'Der eingegebene geheime Clientschlüssel ist eine GUID: Das ist die ID des Schlüssels, nicht sein Wert.',
+      remedy: 'Kopieren Sie unter "Zertifikate & Geheimnisse" den Eintrag der Spalte "Wert", nicht die "Geheimnis-ID". Der Wert wird nur direkt nach dem Erstellen angezeigt; ist er jetzt verdeckt, erstellen Sie einen neuen Schlüssel.',
+    },
+  },
+  INPUT_SECRET_MASKED: {
+    en: {
+      message: 'The client secret contains asterisks: it was copied from the portal\'s masked display.',
+      remedy: 'The portal shows a secret\'s full value only right after it was created. Create a new client secret under "Certificates & secrets" and copy its Value at once.',
+    },
+    de: {
+      message: 'Der geheime Clientschlüssel enthält Sternchen: Er wurde aus der verdeckten Anzeige des Portals kopiert.',
+      remedy: 'Das Portal zeigt den vollständigen Wert nur direkt nach dem Erstellen. Erstellen Sie unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und kopieren Sie sofort seinen Wert.',
+    },
+  },
+  INPUT_SECRET_PLACEHOLDER: {
+    en: {
+      message: 'The client secret is an example value from a guide, not a real secret.',
+      remedy: 'Create a client secret under "Certificates & secrets" in the app registration and copy its Value.',
+    },
+    de: {
+      message: 'Der geheime Clientschlüssel ist ein Beispielwert aus einer Anleitung, kein echter Schlüssel.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen geheimen Clientschlüssel und kopieren Sie seinen Wert.',
+    },
+  },
+  INPUT_SECRET_STRAY_CHARACTERS: {
+    en: {
+      message: 'The client secret contains quotation marks, spaces or invisible characters, which a secret never contains.',
+      remedy: 'Copy the secret\'s Value again and paste it without quotation marks, spaces or line breaks.',
+    },
+    de: {
+      message: 'Der geheime Clientschlüssel enthält Anführungszeichen, Leerzeichen oder unsichtbare Zeichen, die in einem Schlüssel nie vorkommen.',
+      remedy: 'Kopieren Sie den Wert des Schlüssels erneut und fügen Sie ihn ohne Anführungszeichen, Leerzeichen oder Zeilenumbrüche ein.',
+    },
+  },
+
+  NETWORK_DNS_FAILED: {
+    en: {
+      message: 'The name {host} could not be resolved: {problem}',
+      remedy: 'Check the DNS servers of this machine (nslookup {host}). A server without internet name resolution needs a proxy for Microsoft 365.',
+    },
+    de: {
+      message: 'Der Name {host} konnte nicht aufgelöst werden: {problem}',
+      remedy: 'Prüfen Sie die DNS-Server dieses Rechners (nslookup {host}). Ein Server ohne Namensauflösung ins Internet braucht einen Proxy für Microsoft 365.',
+    },
+  },
+  PROXY_TARGET_UNREACHABLE: {
+    en: {
+      message: 'The proxy {proxy} was reached but could not connect to {host} (HTTP {status}).',
+      remedy: 'The proxy itself cannot reach {host} on port 443. Ask the network team to check the proxy\'s DNS and its outbound firewall for {host}.',
+    },
+    de: {
+      message: 'Der Proxy {proxy} ist erreichbar, konnte aber keine Verbindung zu {host} herstellen (HTTP {status}).',
+      remedy: 'Der Proxy selbst erreicht {host} auf Port 443 nicht. Bitten Sie das Netzwerkteam, DNS und ausgehende Firewall des Proxys für {host} zu prüfen.',
+    },
+  },
+  PERMISSION_CONSENT_MISSING: {
+    en: {
+      message: 'The access token carries no application permission: admin consent has not been granted for the app.',
+      remedy: 'In the app registration, open "API permissions", add the application permissions Mail.ReadWrite and Directory.Read.All of Microsoft Graph and click "Grant admin consent". It can take a few minutes to apply.',
+    },
+    de: {
+      message: 'Das Zugriffstoken enthält keine Anwendungsberechtigung: Für die App wurde keine Administratorzustimmung erteilt.',
+      remedy: 'Öffnen Sie in der App-Registrierung "API-Berechtigungen", fügen Sie die Anwendungsberechtigungen Mail.ReadWrite und Directory.Read.All von Microsoft Graph hinzu und klicken Sie auf "Administratorzustimmung erteilen". Es kann einige Minuten dauern, bis sie wirkt.',
+    },
+  },
+  PERMISSION_DIRECTORY_MISSING: {
+    en: {
+      message: 'The access token lacks the application permission Directory.Read.All (granted: {roles}).',
+      remedy: 'Add the application permission Directory.Read.All of Microsoft Graph under "API permissions" and click "Grant admin consent". The agent needs it to list users and to read the expiry date of its own secret.',
+    },
+    de: {
+      message: 'Dem Zugriffstoken fehlt die Anwendungsberechtigung Directory.Read.All (erteilt: {roles}).',
+      remedy: 'Fügen Sie unter "API-Berechtigungen" die Anwendungsberechtigung Directory.Read.All von Microsoft Graph hinzu und klicken Sie auf "Administratorzustimmung erteilen". Der Agent braucht sie, um Benutzer aufzulisten und das Ablaufdatum seines eigenen Schlüssels zu lesen.',
+    },
+  },
+  PERMISSION_MAIL_MISSING: {
+    en: {
+      message: 'The access token lacks the application permission Mail.ReadWrite (granted: {roles}).',
+      remedy: 'Add Mail.ReadWrite under "API permissions" and grant admin consent, unless Exchange Online\'s RBAC for Applications grants the mail access; then this is expected, and the mailbox test decides.',
+    },
+    de: {
+      message: 'Dem Zugriffstoken fehlt die Anwendungsberechtigung Mail.ReadWrite (erteilt: {roles}).',
+      remedy: 'Fügen Sie unter "API-Berechtigungen" Mail.ReadWrite hinzu und erteilen Sie die Administratorzustimmung, es sei denn, RBAC für Anwendungen in Exchange Online gewährt den Postfachzugriff; dann ist das so gewollt, und der Postfachtest entscheidet.',
+    },
+  },
+  CHECK_NO_TEST_MESSAGE: {
+    en: {
+      message: 'The folder {folder} of {mailbox} contains no message, so reading and marking a message could not be tested.',
+      remedy: 'Put a message into the pickup folder and run the check again, or choose another mailbox with --mailbox.',
+    },
+    de: {
+      message: 'Der Ordner {folder} von {mailbox} enthält keine Nachricht, daher konnten Lesen und Markieren einer Nachricht nicht getestet werden.',
+      remedy: 'Legen Sie eine Nachricht in den Abholordner und starten Sie die Prüfung erneut, oder wählen Sie mit --mailbox ein anderes Postfach.',
+    },
+  },
+  CLOCK_SKEW: {
+    en: {
+      message: 'The clock of this server differs from Microsoft\'s by {seconds} seconds.',
+      remedy: 'Synchronise the clock with a time server (Windows: w32tm /resync; Linux: chrony or systemd-timesyncd). Tokens are valid for short time windows, so a wrong clock makes sign-ins fail.',
+    },
+    de: {
+      message: 'Die Uhr dieses Servers weicht um {seconds} Sekunden von der Uhr von Microsoft ab.',
+      remedy: 'Synchronisieren Sie die Uhr mit einem Zeitserver (Windows: w32tm /resync; Linux: chrony oder systemd-timesyncd). Tokens gelten nur kurze Zeitfenster, daher lässt eine falsche Uhr Anmeldungen scheitern.',
+    },
+  },
+  CREDENTIAL_EXPIRES_SOON: {
+    en: {
+      message: 'The client secret expires in {days} days, on {date}.',
+      remedy: 'Create a new client secret under "Certificates & secrets" in the app registration, store its value in the agent, and delete the old secret once the agent runs with the new one.',
+    },
+    de: {
+      message: 'Der geheime Clientschlüssel läuft in {days} Tagen ab, am {date}.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel, hinterlegen Sie seinen Wert im Agenten und löschen Sie den alten, sobald der Agent mit dem neuen läuft.',
+    },
+  },
+  CREDENTIAL_EXPIRED: {
+    en: {
+      message: 'The client secret expired on {date}.',
+      remedy: 'Create a new client secret under "Certificates & secrets" in the app registration and store its value in the agent. Until then no mail is archived.',
+    },
+    de: {
+      message: 'Der geheime Clientschlüssel ist am {date} abgelaufen.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und hinterlegen Sie seinen Wert im Agenten. Bis dahin wird keine Mail archiviert.',
+    },
+  },
+  CREDENTIAL_EXPIRY_UNKNOWN: {
+    en: {
+      message: 'The expiry date of the client secret is unknown: the app may not read its own registration, and no date is set in the settings.',
+      remedy: 'Enter the date from the "Expires" column under "Certificates & secrets" in the settings ("secretExpiresOn", for example 2027-06-30), or grant the application permission Application.Read.All or Directory.Read.All.',
+    },
+    de: {
+      message: 'Das Ablaufdatum des geheimen Clientschlüssels ist unbekannt: Die App darf ihre eigene Registrierung nicht lesen, und in den Einstellungen ist kein Datum eingetragen.',
+      remedy: 'Tragen Sie das Datum aus der Spalte "Läuft ab" unter "Zertifikate & Geheimnisse" in den Einstellungen ein ("secretExpiresOn", zum Beispiel 2027-06-30), oder erteilen Sie die Anwendungsberechtigung Application.Read.All oder Directory.Read.All.',
+    },
+  },
+  CREDENTIAL_NOT_LISTED: {
+    en: {
+      message: 'The app registration in this tenant lists no secret or certificate that matches the one the agent uses.',
+      remedy: 'For an app registered in another tenant, read the date there and enter it in the settings ("secretExpiresOn"). Otherwise check that the agent uses a secret or certificate of this app.',
+    },
+    de: {
+      message: 'Die App-Registrierung in diesem Mandanten führt keinen Schlüssel und kein Zertifikat, das zu dem des Agenten passt.',
+      remedy: 'Ist die App in einem anderen Mandanten registriert, lesen Sie das Datum dort ab und tragen Sie es in den Einstellungen ein ("secretExpiresOn"). Sonst prüfen Sie, ob der Agent einen Schlüssel oder ein Zertifikat dieser App verwendet.',
     },
   },
 

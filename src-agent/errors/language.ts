@@ -1,9 +1,9 @@
 import type { Language } from './catalog.js';
 
 /**
- * Picks the admin's language from the usual locale variables: German where the first of
- * LC_ALL, LC_MESSAGES and LANG that is set starts with "de", English otherwise. An explicit
- * setting (config or --lang) wins over the environment.
+ * Picks the admin's language: `explicit` when it is "de" or "en" (the CLI passes --lang, then
+ * the config's `language`), otherwise German where the first of LC_ALL, LC_MESSAGES and LANG
+ * that is set starts with "de", English otherwise.
  */
 export function detectLanguage(explicit?: string, env: NodeJS.ProcessEnv = process.env): Language {
   if (explicit === 'de' || explicit === 'en') {

@@ -1,5 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
+import { createProxyDispatcher } from './proxy-dispatcher.js';
+import type { ProxySettings } from './proxy.js';
 
 export interface DispatcherOptions {
   /** PEM certificates trusted in addition to Node's root store, such as a TLS-inspecting proxy's root. */
@@ -12,12 +14,8 @@ export interface DispatcherOptions {
   bodyTimeoutMs?: number;
   /** Sockets kept per origin. */
   connectionsPerOrigin?: number;
-  /**
-   * TODO: not implemented yet. A proxy will need undici's ProxyAgent with the same CA list in
-   * `requestTls.ca`, so that a TLS-inspecting proxy's root is trusted for the tunnelled requests.
-   * Setting it now throws, so no caller believes traffic goes through a proxy when it does not.
-   */
-  proxyUrl?: string;
+  /** The HTTP proxy for every origin that its NO_PROXY list does not exempt; see resolveProxySettings. */
+  proxy?: ProxySettings;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
@@ -32,21 +30,22 @@ const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 /**
  * Creates the HTTP dispatcher that every request of the agent uses: a keep-alive pool per origin
  * that trusts Node's root certificates plus `extraCaPem`. Passing `ca` replaces Node's default
- * store, so the roots are listed explicitly.
+ * store, so the roots are listed explicitly. With `proxy`, requests go through the proxy except
+ * for origins its NO_PROXY list exempts, and the target's TLS is still verified end to end.
  */
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
-  if (options.proxyUrl !== undefined) {
-    throw new Error('Proxy support is not implemented yet; remove "proxyUrl".');
-  }
-
-  return new Agent({
-    connect: {
-      ca: [...rootCertificates, ...(options.extraCaPem ?? [])],
-      timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    },
-    headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const tls = { ca: [...rootCertificates, ...(options.extraCaPem ?? [])], timeout: connectTimeoutMs };
+  const agentOptions = {
+    headersTimeout: headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     connections: options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-  });
+  };
+
+  if (options.proxy) {
+    return createProxyDispatcher({ settings: options.proxy, agentOptions, tls, connectResponseTimeoutMs: headersTimeoutMs });
+  }
+  return new Agent({ ...agentOptions, connect: tls });
 }

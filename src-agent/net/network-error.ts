@@ -1,4 +1,6 @@
 import { ArchiverError, toArchiverError, type ErrorCode } from '../errors/index.js';
+import { proxyConnectError, proxyStatusError, undiciProxyStatus } from './proxy-error.js';
+import type { ProxySettings } from './proxy.js';
 
 // Name resolution and routing failures: the host cannot be reached at all right now.
 const UNREACHABLE_CODES = new Set([
@@ -46,6 +48,11 @@ const TLS_CODES = new Set([
 export interface NetworkErrorContext {
   /** The timeout that expired, for the admin's message; without it the message shows no number. */
   timeoutMs?: number;
+  /**
+   * The proxy the request went through, when it did. Then a refused or unresolvable connection
+   * can only be the one to the proxy, because the proxy opens the connection to the target.
+   */
+  proxy?: ProxySettings;
 }
 
 /**
@@ -54,6 +61,11 @@ export interface NetworkErrorContext {
  * TLS_UNTRUSTED (not retryable, since repeating cannot make a certificate trusted). The code is
  * searched through `cause` chains and the `errors` of an AggregateError, which is what a failed
  * connection attempt to several addresses of one host produces.
+ * With `context.proxy`, errors of undici's own ProxyAgent map to the PROXY_* codes. A tunnel
+ * rejected with 407 gives PROXY_AUTH_FAILED and any other status PROXY_REFUSED_TARGET. A failed
+ * connection to the proxy gives PROXY_UNREACHABLE. undici drops the Proxy-Authenticate header,
+ * so only the agent's own dispatcher, which raises these codes itself, detects
+ * PROXY_AUTH_UNSUPPORTED. The context therefore matters for errors of other undici dispatchers.
  * An ArchiverError passes through unchanged; anything without a known code becomes INTERNAL.
  */
 export function classifyNetworkError(error: unknown, host: string, context: NetworkErrorContext = {}): ArchiverError {
@@ -61,9 +73,17 @@ export function classifyNetworkError(error: unknown, host: string, context: Netw
     return error;
   }
 
+  const proxyStatus = context.proxy ? undiciProxyStatus(error) : undefined;
+  if (context.proxy && proxyStatus !== undefined) {
+    return proxyStatusError(proxyStatus, undefined, context.proxy, host);
+  }
+
   const match = findKnownCode(error);
   if (!match) {
     return toArchiverError(error);
+  }
+  if (context.proxy && UNREACHABLE_CODES.has(match.code)) {
+    return proxyConnectError(error, context.proxy, host);
   }
 
   const problem = match.message;

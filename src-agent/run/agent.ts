@@ -1,14 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { ArchiveWriter } from '../archive/writer.js';
-import { createClientSecretTokenProvider } from '../auth/index.js';
-import { endpointsOf, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { agentPaths, defaultStagingFolder, type AgentPaths } from '../config/paths.js';
 import type { AgentConfig } from '../config/schema.js';
 import { ArchiverError } from '../errors/index.js';
-import { GraphClient } from '../graph/client.js';
+import { openGraphConnection } from '../graph/connection.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { createDispatcher, loadExtraCa } from '../net/index.js';
-import { defaultSecretStores, resolveClientSecret, type SecretStore } from '../secrets/secret-store.js';
+import type { SecretStore } from '../secrets/secret-store.js';
 import { openStateDb, type StateDb } from '../state/db.js';
 import { agentVersion } from '../version.js';
 import { archiveRun } from './archive-run.js';
@@ -20,7 +18,7 @@ export interface AgentOptions {
   configFile?: string;
   /** Log to stderr as well as to the rotating file. */
   console?: boolean;
-  /** Secret stores to ask instead of the defaults (environment, then the configured file). */
+  /** Secret stores to query instead of the defaults (environment, systemd credential, file, keychain). */
   secretStores?: SecretStore[];
   signal?: AbortSignal;
 }
@@ -35,9 +33,10 @@ export interface Agent {
 }
 
 /**
- * Builds the agent from its data directory: config, logger, secret, HTTPS dispatcher with the
- * extra CA, token provider, Graph client, state database and archive writer. Fails with the
- * ArchiverError of the first thing that is wrong, before any message is touched.
+ * Builds the agent from its data directory: config, logger, the connection to Microsoft (secret
+ * or certificate, extra CA, proxy, token provider, Graph client), state database and archive
+ * writer. Fails with the ArchiverError of the first thing that is wrong, before any message is
+ * touched.
  */
 export async function createAgent(options: AgentOptions): Promise<Agent> {
   const paths = agentPaths(options.dataDir, options.configFile);
@@ -51,28 +50,8 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     retentionDays: config.logRetentionDays,
     console: options.console ?? false,
   });
-  const stores = options.secretStores ?? defaultSecretStores({ secretFile: config.secretFile });
-  const { secret, source } = await resolveClientSecret(stores, config.clientId);
-  logger.info({ source }, 'client secret loaded');
-
-  const extraCaPem = config.extraCaFile ? await loadExtraCa(config.extraCaFile) : [];
-  const dispatcher = createDispatcher({ extraCaPem });
-  const endpoints = endpointsOf(config);
-  const tokenProvider = createClientSecretTokenProvider({
-    tenant: config.tenant,
-    clientId: config.clientId,
-    clientSecret: secret,
-    authorityHost: endpoints.authorityHost,
-    graphEndpoint: endpoints.graphEndpoint,
-    dispatcher,
-    logger: logger.child({ module: 'auth' }),
-  });
-  const graph = new GraphClient({
-    graphEndpoint: endpoints.graphEndpoint,
-    tokenProvider,
-    dispatcher,
-    logger: logger.child({ module: 'graph' }),
-  });
+  const connection = await openGraphConnection(config, { logger, secretStores: options.secretStores });
+  const { graph } = connection;
 
   const state = openStateDb(paths.stateFile);
   // NOTE: this assumes no other agent uses the data directory; the lock that enforces one
@@ -90,6 +69,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     config,
     dataDir: paths.dataDir,
     graph,
+    credential: connection.credential,
     state,
     writer,
     logger: logger.child({ module: 'run' }),
@@ -105,7 +85,7 @@ export async function createAgent(options: AgentOptions): Promise<Agent> {
     runOnce: () => archiveRun(deps),
     async close() {
       state.close();
-      await dispatcher.close();
+      await connection.close();
       logger.flush();
     },
   };

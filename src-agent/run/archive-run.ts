@@ -1,4 +1,6 @@
 import { Journal } from '../archive/journal.js';
+import { saveCredentialExpiry } from '../diagnostics/expiry-store.js';
+import { checkCredentialExpiry } from '../diagnostics/secret-expiry.js';
 import type { MailboxConfig } from '../config/schema.js';
 import { toArchiverError, type ArchiverError } from '../errors/index.js';
 import { getFolderPath, getMailFolder, listFolderTree, resolveMailbox } from '../graph/mail.js';
@@ -26,6 +28,7 @@ export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
   logger.info({ runId, mailboxes: config.mailboxes.length }, 'archive run started');
   try {
     await writer.prepare();
+    await checkExpiry(deps);
     const staged = new Set(state.ledger.list({ state: 'staged' }).map((row) => row.fileName));
     await writer.removeStaleStaging(staged);
 
@@ -149,10 +152,11 @@ function summarize(runId: number, startedAt: Date, results: MailboxResult[], dep
   const itemFailures: ItemFailure[] = results.flatMap((result) => result.itemFailures);
   const mailboxFailed = results.some((result) => result.failure !== undefined);
 
+  const stopped = deps.signal?.aborted === true;
   let status: RunResult['status'] = 'ok';
   if (fatal) {
     status = 'failed';
-  } else if (mailboxFailed || itemFailures.length > 0) {
+  } else if (mailboxFailed || itemFailures.length > 0 || stopped) {
     status = 'partial';
   }
 
@@ -169,6 +173,32 @@ function summarize(runId: number, startedAt: Date, results: MailboxResult[], dep
     bytes: sum((result) => result.bytes),
     throttledMs: deps.graph.stats().throttledMs,
     itemFailures,
+    stopped,
     ...(fatal ? { fatalError: { code: fatal.code, message: fatal.message, details: fatal.details } } : {}),
   };
+}
+
+/**
+ * Reads the expiry of the secret or certificate in use, logs a warning from 30 days before it
+ * expires (at every run, so the admin notices it in the log too) and keeps the result for
+ * `status`. A failed read never stops the run: the token still works until the expiry date.
+ */
+async function checkExpiry(deps: RunDependencies): Promise<void> {
+  const { credential, config, logger } = deps;
+  if (!credential) {
+    return;
+  }
+  const result = await checkCredentialExpiry(deps.graph, {
+    clientId: config.clientId,
+    ...(credential.kind === 'secret' ? { secretHint: credential.hint } : { certificateThumbprint: credential.thumbprintSha1 }),
+    manualExpiry: config.secretExpiresOn,
+  });
+  saveCredentialExpiry(deps.state, result);
+
+  const fields = { kind: credential.kind, status: result.status, daysLeft: result.daysLeft, expiresOn: result.expiresOn, source: result.source, code: result.code };
+  if (result.status === 'ok') {
+    logger.info(fields, 'credential expiry checked');
+  } else {
+    logger.warn(fields, 'the credential expires soon, has expired, or its expiry is unknown');
+  }
 }

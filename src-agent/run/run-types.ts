@@ -2,6 +2,7 @@ import type { ArchiveWriter } from '../archive/writer.js';
 import type { AgentConfig, MailboxConfig } from '../config/schema.js';
 import type { ErrorCode, ErrorDetails } from '../errors/index.js';
 import type { GraphClient } from '../graph/client.js';
+import type { CredentialInUse } from '../graph/connection.js';
 import type { Logger } from '../log/logger.js';
 import type { StateDb } from '../state/db.js';
 
@@ -10,6 +11,8 @@ export interface RunDependencies {
   config: AgentConfig;
   dataDir: string;
   graph: GraphClient;
+  /** The secret or certificate in use, whose expiry every run checks. */
+  credential?: CredentialInUse;
   state: StateDb;
   writer: ArchiveWriter;
   logger: Logger;
@@ -61,5 +64,7 @@ export interface RunResult {
   bytes: number;
   throttledMs: number;
   itemFailures: ItemFailure[];
+  /** True when SIGINT or SIGTERM stopped the run before every message was handled; the status is then "partial". */
+  stopped: boolean;
   fatalError?: { code: ErrorCode; message: string; details: ErrorDetails };
 }

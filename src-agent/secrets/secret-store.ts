@@ -1,104 +1,118 @@
-import { readFile, stat } from 'node:fs/promises';
 import { ArchiverError } from '../errors/index.js';
 import { registerSecret } from '../log/redact.js';
+import { EnvironmentSecretStore } from './environment-store.js';
+import { FileSecretStore } from './file-store.js';
+import { KeychainSecretStore, type KeychainOptions } from './keychain-store.js';
+import { systemdCredentialStoreFromEnv } from './systemd-credential-store.js';
+import type { SecretRef, SecretStore, SecretStoreKind } from './types.js';
+import { proxyHostPort } from './types.js';
 
-/**
- * A source of the client secret. The agent queries each configured store in order and uses the
- * first that returns a secret. The OS keychain will be one more store.
- */
-export interface SecretStore {
-  /** Name shown to the admin, such as "environment variable AZURE_CLIENT_SECRET". */
-  readonly description: string;
-  getClientSecret(clientId: string): Promise<string | undefined>;
-}
-
-/**
- * AZURE_CLIENT_SECRET, the Azure SDK's convention for a shell. When AZURE_CLIENT_ID is set too,
- * the secret is used only for that client ID, so a variable left over from another app is ignored.
- */
-export class EnvironmentSecretStore implements SecretStore {
-  readonly description = 'environment variable AZURE_CLIENT_SECRET';
-
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
-
-  async getClientSecret(clientId: string): Promise<string | undefined> {
-    const secret = this.env.AZURE_CLIENT_SECRET?.trim();
-    const boundClientId = this.env.AZURE_CLIENT_ID?.trim();
-    if (!secret) {
-      return undefined;
-    }
-    if (boundClientId && boundClientId.toLowerCase() !== clientId.toLowerCase()) {
-      return undefined;
-    }
-    return secret;
-  }
-}
-
-/**
- * A file that holds only the secret (one line). On Linux and macOS the file must not be
- * readable by group or others, the same rule ssh applies to private keys.
- */
-export class FileSecretStore implements SecretStore {
-  readonly description: string;
-
-  constructor(
-    private readonly file: string,
-    private readonly platform: NodeJS.Platform = process.platform,
-  ) {
-    this.description = `secret file ${file}`;
-  }
-
-  async getClientSecret(): Promise<string | undefined> {
-    let mode: number;
-    try {
-      mode = (await stat(this.file)).mode;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        return undefined;
-      }
-      throw new ArchiverError('SECRET_FILE_UNREADABLE', { details: { path: this.file, problem: String(code ?? error) }, cause: error });
-    }
-
-    // NOTE: on Windows the mode bits do not describe the ACL, so this check passes there. The
-    // Windows setup is meant to keep the secret in Credential Manager instead of a file.
-    if (this.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new ArchiverError('SECRET_FILE_INSECURE', { details: { path: this.file, mode: (mode & 0o777).toString(8) } });
-    }
-
-    try {
-      const secret = (await readFile(this.file, 'utf8')).trim();
-      return secret === '' ? undefined : secret;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new ArchiverError('SECRET_FILE_UNREADABLE', { details: { path: this.file, problem: String(code ?? error) }, cause: error });
-    }
-  }
-}
+export { applyEnvironmentIdentity, environmentClientIdConflict, EnvironmentSecretStore, ENVIRONMENT_VARIABLES } from './environment-store.js';
+export { FileSecretStore } from './file-store.js';
+export { DEFAULT_KEYCHAIN_TIMEOUT_MS, KEYCHAIN_SERVICE, KeychainSecretStore, keychainAccount, type KeychainOptions } from './keychain-store.js';
+export { SYSTEMD_CREDENTIAL_NAMES, SystemdCredentialStore, systemdCredentialStoreFromEnv } from './systemd-credential-store.js';
+export { isWritableStore, normalizeSecret, type SecretKind, type SecretRef, type SecretStore, type SecretStoreKind, type WritableSecretStore } from './types.js';
 
 export interface ResolvedSecret {
   secret: string;
-  /** Description of the store that supplied it, for the log line that names the secret's source. */
+  /** The exact place the secret came from, for the log line that names the secret's source. */
   source: string;
+  store: SecretStoreKind;
 }
 
-/** Asks each store in order; SECRET_MISSING names every place that was looked at. */
+/** Result of asking every store for one secret: the first hit, and every place looked at until then. */
+interface Lookup {
+  found?: ResolvedSecret;
+  searched: string[];
+}
+
+/**
+ * Asks each store in order and returns the first client secret, registered for log redaction.
+ * Throws SECRET_MISSING naming every place looked at. A keychain that cannot be reached
+ * (KEYCHAIN_UNAVAILABLE) counts as a miss and is named with its reason, because on a Linux
+ * service without a desktop session that is the normal case. Every other store failure is
+ * thrown as it is: a locked keychain, a keychain timeout, an insecure or unreadable file.
+ */
 export async function resolveClientSecret(stores: SecretStore[], clientId: string): Promise<ResolvedSecret> {
+  const lookup = await lookUp(stores, { kind: 'client-secret', clientId });
+  if (lookup.found) {
+    return lookup.found;
+  }
+  throw new ArchiverError('SECRET_MISSING', { details: { sources: lookup.searched.join(', ') } });
+}
+
+/** Like resolveClientSecret, for the password of `username` on the proxy; throws PROXY_PASSWORD_MISSING. */
+export async function resolveProxyPassword(stores: SecretStore[], proxyUrl: string, username: string): Promise<ResolvedSecret> {
+  const lookup = await lookUp(stores, { kind: 'proxy-password', proxyUrl, username });
+  if (lookup.found) {
+    return lookup.found;
+  }
+  throw new ArchiverError('PROXY_PASSWORD_MISSING', {
+    details: { user: `${username}@${proxyHostPort(proxyUrl)}`, sources: lookup.searched.join(', ') },
+  });
+}
+
+async function lookUp(stores: SecretStore[], ref: SecretRef): Promise<Lookup> {
+  const searched: string[] = [];
   for (const store of stores) {
-    const secret = await store.getClientSecret(clientId);
+    if (!store.supports(ref.kind)) {
+      continue;
+    }
+
+    const place = store.describe(ref);
+    let secret: string | undefined;
+    try {
+      secret = await store.get(ref);
+    } catch (error) {
+      if (error instanceof ArchiverError && error.code === 'KEYCHAIN_UNAVAILABLE') {
+        searched.push(`${place} (not reachable: ${String(error.details.problem)})`);
+        continue;
+      }
+      throw error;
+    }
+
     if (secret) {
       registerSecret(secret);
-      return { secret, source: store.description };
+      return { found: { secret, source: place, store: store.kind }, searched };
     }
+    const note = store.explainMiss?.(ref);
+    searched.push(note ? `${place} (${note})` : place);
   }
-  throw new ArchiverError('SECRET_MISSING', { details: { sources: stores.map((store) => store.description).join(', ') } });
+  return { searched };
 }
 
-/** Lists the stores the agent queries, in order: the environment for a shell, then the configured file. */
-export function defaultSecretStores(options: { secretFile?: string; env?: NodeJS.ProcessEnv }): SecretStore[] {
-  const stores: SecretStore[] = [new EnvironmentSecretStore(options.env)];
+export interface DefaultSecretStoreOptions {
+  /** `secretFile` from the config, already resolved to an absolute path. */
+  secretFile?: string;
+  /** Environment for AZURE_CLIENT_SECRET and CREDENTIALS_DIRECTORY; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  /** Options of the keychain store, or false to leave the keychain out. */
+  keychain?: KeychainOptions | false;
+}
+
+/**
+ * Lists the stores the agent queries, in this order:
+ * 1. the environment (AZURE_CLIENT_SECRET), because whoever starts the agent from a shell
+ *    means to override anything stored;
+ * 2. the systemd credential, present only when systemd started the agent with one
+ *    ($CREDENTIALS_DIRECTORY is set);
+ * 3. the file named by "secretFile" in the config, when it is set;
+ * 4. the OS keychain of the agent's account, where the desktop app and `secret set` store it.
+ */
+export function defaultSecretStores(options: DefaultSecretStoreOptions = {}): SecretStore[] {
+  const env = options.env ?? process.env;
+  const stores: SecretStore[] = [new EnvironmentSecretStore(env)];
+
+  const systemd = systemdCredentialStoreFromEnv(env);
+  if (systemd) {
+    stores.push(systemd);
+  }
   if (options.secretFile) {
-    stores.push(new FileSecretStore(options.secretFile));
+    stores.push(new FileSecretStore(options.secretFile, options.platform));
+  }
+  if (options.keychain !== false) {
+    stores.push(new KeychainSecretStore({ platform: options.platform, ...options.keychain }));
   }
   return stores;
 }

@@ -7,7 +7,7 @@ export type Migration = (db: Database.Database) => void;
  * The schema history, oldest first. Append new steps at the end and never edit a released
  * one: a database records only how many steps it has run (`PRAGMA user_version`).
  */
-export const MIGRATIONS: readonly Migration[] = [createInitialSchema];
+export const MIGRATIONS: readonly Migration[] = [createInitialSchema, addCredentialExpiry];
 
 function createInitialSchema(db: Database.Database): void {
   // The CHECK constraints repeat the archive run's order in the schema, so even a faulty
@@ -81,6 +81,22 @@ function createInitialSchema(db: Database.Database): void {
     CREATE INDEX item_errors_pending ON item_errors (mailbox_id, folder_id) WHERE resolved_at IS NULL;
     CREATE INDEX item_errors_last_seen ON item_errors (last_seen_at);
     CREATE INDEX item_errors_run ON item_errors (run_id);
+  `);
+}
+
+/**
+ * Step 2: the last result of the client secret's (or certificate's) expiry check, one row, so
+ * `status` can show it without network access. The result is stored as JSON because the
+ * desktop app reads the same shape the check returns.
+ */
+function addCredentialExpiry(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE credential_expiry (
+      id         INTEGER PRIMARY KEY CHECK (id = 1),
+      checked_at TEXT    NOT NULL,
+      status     TEXT    NOT NULL CHECK (status IN ('ok', 'warning', 'failed')),
+      result     TEXT    NOT NULL
+    );
   `);
 }
 

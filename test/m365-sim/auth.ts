@@ -4,6 +4,7 @@
  * with `AADSTSnnnn:` descriptions; the codes are those of Microsoft's AADSTS error table.
  */
 import { randomUUID } from 'node:crypto';
+import { checkClientAssertion, JWT_BEARER_ASSERTION_TYPE } from './client-assertion.js';
 import type { SimulatorCore } from './core.js';
 import type { AccessTokenClaims } from './jwt.js';
 import type { JsonReply } from './odata.js';
@@ -149,6 +150,7 @@ interface ClientCredentials {
   clientId: string | undefined;
   secret: string | undefined;
   assertion: string | undefined;
+  assertionType: string | undefined;
 }
 
 function readCredentials(form: URLSearchParams, authorization: string | undefined): ClientCredentials {
@@ -156,6 +158,7 @@ function readCredentials(form: URLSearchParams, authorization: string | undefine
     clientId: form.get('client_id') ?? undefined,
     secret: form.get('client_secret') ?? undefined,
     assertion: form.get('client_assertion') ?? undefined,
+    assertionType: form.get('client_assertion_type') ?? undefined,
   };
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '');
   if (basic !== null) {
@@ -187,10 +190,11 @@ function findApp(core: SimulatorCore, clientId: string, tenant: string): Simulat
   );
 }
 
-function checkSecret(core: SimulatorCore, app: SimulatorApp, credentials: ClientCredentials): void {
+/** Checks the client's credential: a certificate's signed assertion when one is sent, else the secret. */
+function checkCredential(core: SimulatorCore, app: SimulatorApp, credentials: ClientCredentials, tenant: string): void {
   if (credentials.assertion !== undefined) {
-    // NOTE: the simulator registers no certificates, so every client assertion fails its signature check.
-    throw new EntraError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+    checkAssertion(core, app, credentials, tenant);
+    return;
   }
   if (credentials.secret === undefined || credentials.secret.length === 0) {
     throw new EntraError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
@@ -203,6 +207,21 @@ function checkSecret(core: SimulatorCore, app: SimulatorApp, credentials: Client
   const valid = matching.some((secret) => Date.parse(secret.startDateTime) <= now && now < Date.parse(secret.endDateTime));
   if (!valid) {
     throw new EntraError(401, 'invalid_client', 7000222, `The client secret keys of app '${app.clientId}' have expired. Create a new client secret for the app.`);
+  }
+}
+
+function checkAssertion(core: SimulatorCore, app: SimulatorApp, credentials: ClientCredentials, tenant: string): void {
+  const assertionType = requireParameter(credentials.assertionType, 'client_assertion_type');
+  if (assertionType !== JWT_BEARER_ASSERTION_TYPE) {
+    throw new EntraError(401, 'invalid_client', 700027, `Client assertion failed signature validation. [Reason - The client_assertion_type '${assertionType}' is not ${JWT_BEARER_ASSERTION_TYPE}.]`);
+  }
+
+  // MSAL takes `aud` from the token endpoint in the OpenID metadata, which names the tenant by
+  // its ID; a client that builds the URL itself may use the tenant as requested.
+  const audiences = [...new Set([core.options.content.tenantId, tenant])].map((name) => `${core.origin}/${name}/oauth2/v2.0/token`);
+  const failure = checkClientAssertion({ app, assertion: credentials.assertion ?? '', clientId: credentials.clientId ?? '', audiences, nowMs: core.clock() });
+  if (failure) {
+    throw new EntraError(401, 'invalid_client', failure.code, failure.description);
   }
 }
 
@@ -238,7 +257,7 @@ export function tokenEndpoint(core: SimulatorCore, request: { tenant: string; me
     }
     const credentials = readCredentials(form, authorization);
     const app = findApp(core, requireParameter(credentials.clientId, 'client_id'), tenant);
-    checkSecret(core, app, credentials);
+    checkCredential(core, app, credentials, tenant);
     const audience = audienceFor(core, requireParameter(form.get('scope'), 'scope'));
 
     const lifetime = core.options.tokenLifetimeSeconds;

@@ -15,6 +15,11 @@ export interface SimulatorApp {
   /** Application permissions granted with admin consent; they become the token's `roles` claim. */
   roles: string[];
   secrets: Array<{ keyId: string; value: string; displayName?: string; startDateTime: string; endDateTime: string }>;
+  /**
+   * Certificates uploaded to the app registration (its keyCredentials). A client assertion signed
+   * with a matching private key is accepted between startDateTime and endDateTime.
+   */
+  certificates?: Array<{ certificatePem: string; keyId: string; displayName?: string; startDateTime: string; endDateTime: string }>;
 }
 
 export interface SimulatorOptions {

@@ -8,7 +8,7 @@ import type { AccessTokenClaims } from '../jwt.js';
 import { looksLikeJwt } from '../jwt.js';
 import { GraphError } from '../odata.js';
 
-export type Permission = 'mail-read' | 'mail-read-content' | 'mail-write' | 'directory-read';
+export type Permission = 'mail-read' | 'mail-read-content' | 'mail-write' | 'directory-read' | 'application-list' | 'application-read';
 
 const ROLES: Record<Permission, string[]> = {
   // Mail.ReadBasic(.All) lists and reads messages without body and MIME (Graph's message-get permissions).
@@ -16,6 +16,9 @@ const ROLES: Record<Permission, string[]> = {
   'mail-read-content': ['Mail.Read', 'Mail.ReadWrite'],
   'mail-write': ['Mail.ReadWrite'],
   'directory-read': ['User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  // Graph's application-list table admits Directory.Read.All; its single-object get table does not.
+  'application-list': ['Application.Read.All', 'Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'application-read': ['Application.Read.All', 'Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'],
 };
 
 function unauthenticated(core: SimulatorCore, message: string): GraphError {
@@ -58,7 +61,7 @@ export function authenticate(core: SimulatorCore, authorization: string | undefi
 export function requirePermission(claims: AccessTokenClaims, permission: Permission): void {
   const roles = claims.roles ?? [];
   if (ROLES[permission].some((role) => roles.includes(role))) return;
-  if (permission === 'directory-read') {
+  if (permission === 'directory-read' || permission === 'application-list' || permission === 'application-read') {
     throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   }
   throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');

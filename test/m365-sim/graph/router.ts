@@ -11,6 +11,7 @@ import { messageDelta } from './delta.js';
 import { getFolder, listFolders, resolveFolderChain } from './folders.js';
 import { getMessage, getMimeContent, listMessages } from './messages.js';
 import { deleteMessage, moveMessage, patchMessage } from './patch.js';
+import { getApplication, listApplications, parseAppIdKey } from './applications.js';
 import { getUser, listUsers } from './users.js';
 
 export interface Route {
@@ -54,9 +55,23 @@ export function findRoute(core: SimulatorCore, request: GraphRequest): Route {
   const [first, ...rest] = request.segments;
   const head = first?.toLowerCase();
   if (head === 'users') return userRoute(core, request, rest);
+  if (head === 'applications' || head?.startsWith('applications(')) return applicationRoute(core, request, first!, rest);
   if (head === 'me') throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
   if (head === '$batch') throw new GraphError(400, 'BadRequest', 'A batch request cannot contain another batch request.');
   throw unknownSegment(first ?? '');
+}
+
+function applicationRoute(core: SimulatorCore, request: GraphRequest, first: string, rest: string[]): Route {
+  requireMethod(request, ['GET']);
+  const appId = parseAppIdKey(first);
+  if (appId !== undefined && rest.length === 0) {
+    return { permission: 'application-read', userSegment: undefined, run: () => getApplication(core, request, { appId }) };
+  }
+  if (first.toLowerCase() !== 'applications' || rest.length > 1) throw unknownSegment(rest[1] ?? first);
+  if (rest.length === 0) {
+    return { permission: 'application-list', userSegment: undefined, run: () => listApplications(core, request) };
+  }
+  return { permission: 'application-read', userSegment: undefined, run: () => getApplication(core, request, { id: rest[0]! }) };
 }
 
 function userRoute(core: SimulatorCore, request: GraphRequest, rest: string[]): Route {
