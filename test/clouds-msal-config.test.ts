@@ -14,7 +14,7 @@ const EXPECTED: Record<CloudName, { authority: string; scope: string }> = {
   global: { authority: `https://login.microsoftonline.com/${TENANT}`, scope: 'https://graph.microsoft.com/.default' },
   'usgov-gcchigh': { authority: `https://login.microsoftonline.us/${TENANT}`, scope: 'https://graph.microsoft.us/.default' },
   'usgov-dod': { authority: `https://login.microsoftonline.us/${TENANT}`, scope: 'https://dod-graph.microsoft.us/.default' },
-  china: { authority: `https://login.chinacloudapi.cn/${TENANT}`, scope: 'https://microsoftgraph.chinacloudapi.cn/.default' },
+  china: { authority: `https://login.partner.microsoftonline.cn/${TENANT}`, scope: 'https://microsoftgraph.chinacloudapi.cn/.default' },
 };
 
 // The host MSAL sends the token request to. For China it prefers login.partner.microsoftonline.cn,

@@ -7,9 +7,10 @@ export const CLOUDS = {
   global: { authorityHost: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com' },
   'usgov-gcchigh': { authorityHost: 'https://login.microsoftonline.us', graphEndpoint: 'https://graph.microsoft.us' },
   'usgov-dod': { authorityHost: 'https://login.microsoftonline.us', graphEndpoint: 'https://dod-graph.microsoft.us' },
-  // The China cloud's login host has two names; MSAL lists login.partner.microsoftonline.cn as
-  // preferred and login.chinacloudapi.cn as its alias, so either reaches the same service.
-  china: { authorityHost: 'https://login.chinacloudapi.cn', graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn' },
+  // The China cloud's login host has two names. MSAL 7 lists login.partner.microsoftonline.cn as
+  // preferred and sends its token requests there even when given login.chinacloudapi.cn, so the
+  // preferred name is configured: it is the host a firewall or NO_PROXY list must allow.
+  china: { authorityHost: 'https://login.partner.microsoftonline.cn', graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn' },
 } as const;
 
 export type CloudName = keyof typeof CLOUDS;
