@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultStagingFolder } from '../src-agent/config/paths.js';
-import { REPOSITORY_ROOT, startAgentEnvironment, type AgentEnvironment } from './support/agent-harness.js';
+import { filesBelow, REPOSITORY_ROOT, startAgentEnvironment, type AgentEnvironment } from './support/agent-harness.js';
 import { folder, invoices, mailbox, tenant } from './support/small-tenant.js';
 
 const ANNA = 'anna.schmidt@musterfirma.de';
@@ -22,15 +22,6 @@ async function anna(count = 3) {
   return environment;
 }
 
-async function filesBelow(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await filesBelow(full)));
-    else found.push(full);
-  }
-  return found;
-}
 
 describe('agent CLI', () => {
   it('names the bad config field in German', async () => {

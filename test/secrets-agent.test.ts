@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../src-agent/run/agent.js';
 import { defaultSecretStores, KeychainSecretStore } from '../src-agent/secrets/secret-store.js';
-import { REPOSITORY_ROOT, startAgentEnvironment, type AgentEnvironment, type CliResult } from './support/agent-harness.js';
+import { filesBelow, REPOSITORY_ROOT, runCli, startAgentEnvironment, type AgentEnvironment, type CliResult } from './support/agent-harness.js';
 import { missingKeyringTools, startKeyringSession, type KeyringSession } from './support/keyring-session.js';
 import { folder, invoices, mailbox, tenant } from './support/small-tenant.js';
 
@@ -40,15 +40,6 @@ async function anna(): Promise<AgentEnvironment> {
   return environment;
 }
 
-async function filesBelow(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await filesBelow(full)));
-    else if (entry.isFile()) found.push(full);
-  }
-  return found;
-}
 
 /** Lists the files below `dirs` whose bytes contain `secret`. */
 async function filesContaining(secret: string, dirs: string[]): Promise<string[]> {
@@ -63,20 +54,7 @@ async function filesContaining(secret: string, dirs: string[]): Promise<string[]
 
 /** Spawns the CLI through tsx like runCli in agent-harness.ts, with `input` on stdin and no secret in the environment. */
 function runCliWithInput(dataDir: string, args: string[], input: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'src-agent/cli/main.ts'), '--data-dir', dataDir, ...args], {
-      cwd: REPOSITORY_ROOT,
-      env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', AZURE_CLIENT_SECRET: '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  return runCli(['--data-dir', dataDir, ...args], { AZURE_CLIENT_SECRET: '', ...env }, input);
 }
 
 /**

@@ -329,8 +329,10 @@ async function readSecret(prompt: string): Promise<SecretInput> {
 /** Prompts on stderr and reads one line in raw mode, so the terminal does not echo it. */
 function readHiddenLine(prompt: string): Promise<SecretInput> {
   const input = process.stdin;
-  process.stderr.write(prompt);
+  // Raw mode first: a key typed as soon as the prompt shows must not meet a terminal that still
+  // turns Ctrl+C into SIGINT.
   input.setRawMode(true);
+  process.stderr.write(prompt);
   input.setEncoding('utf8');
   input.resume();
 

@@ -994,6 +994,56 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
   },
 
+  SERVICE_PLATFORM_UNSUPPORTED: {
+    en: {
+      message: 'Installing the agent as a service is not supported on {platform}.',
+      remedy: 'Run the agent as a Windows service or a systemd unit on Linux, or let the desktop app start it after login.',
+    },
+    de: {
+      message: 'Die Einrichtung des Agenten als Dienst wird auf {platform} nicht unterstützt.',
+      remedy: 'Betreiben Sie den Agenten als Windows-Dienst oder als systemd-Unit unter Linux, oder lassen Sie ihn von der Desktop-App nach der Anmeldung starten.',
+    },
+  },
+  SERVICE_NEEDS_ROOT: {
+    en: {
+      message: '"{command}" changes the system service and must run as root.',
+      remedy: 'Run the command again with sudo, for example "sudo m365-archiver {command}".',
+    },
+    de: {
+      message: '"{command}" ändert den Systemdienst und muss als root laufen.',
+      remedy: 'Führen Sie den Befehl erneut mit sudo aus, zum Beispiel "sudo m365-archiver {command}".',
+    },
+  },
+  SERVICE_PATH_UNSUPPORTED: {
+    en: {
+      message: 'The service cannot use {path}: {problem}',
+      remedy: 'Choose a folder outside /home, /root, /run/user and /tmp for the data directory and the archive target, and install the program outside these folders too.',
+    },
+    de: {
+      message: 'Der Dienst kann {path} nicht verwenden: {problem}',
+      remedy: 'Wählen Sie für Datenverzeichnis und Archivziel einen Ordner außerhalb von /home, /root, /run/user und /tmp, und installieren Sie auch das Programm außerhalb dieser Ordner.',
+    },
+  },
+  SERVICE_FILE_MISSING: {
+    en: {
+      message: 'The file {path} that the service needs does not exist.',
+      remedy: 'Reinstall the program, or pass the right file with --runtime, --entry or --winsw.',
+    },
+    de: {
+      message: 'Die Datei {path}, die der Dienst braucht, existiert nicht.',
+      remedy: 'Installieren Sie das Programm neu, oder geben Sie die richtige Datei mit --runtime, --entry oder --winsw an.',
+    },
+  },
+  SERVICE_COMMAND_FAILED: {
+    en: {
+      message: '"{command}" failed with exit code {exitCode}: {output}',
+      remedy: 'Read the output above, fix the cause and run the service command again. On Linux "journalctl -u m365-mail-archiver" shows the service log.',
+    },
+    de: {
+      message: '"{command}" ist mit Exitcode {exitCode} fehlgeschlagen: {output}',
+      remedy: 'Lesen Sie die Ausgabe oben, beheben Sie die Ursache und führen Sie den Dienstbefehl erneut aus. Unter Linux zeigt "journalctl -u m365-mail-archiver" das Protokoll des Dienstes.',
+    },
+  },
   INTERNAL: {
     en: {
       message: 'An unexpected error occurred: {problem}',

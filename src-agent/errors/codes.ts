@@ -119,6 +119,13 @@ export const ERROR_CODES = [
   'CREDENTIAL_EXPIRY_UNKNOWN',
   'CREDENTIAL_NOT_LISTED',
 
+  // Service install (systemd unit, Windows service)
+  'SERVICE_PLATFORM_UNSUPPORTED',
+  'SERVICE_NEEDS_ROOT',
+  'SERVICE_PATH_UNSUPPORTED',
+  'SERVICE_FILE_MISSING',
+  'SERVICE_COMMAND_FAILED',
+
   // Anything the layers could not classify
   'INTERNAL',
 ] as const;

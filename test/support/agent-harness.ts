@@ -95,21 +95,33 @@ export async function startAgentEnvironment(options: {
   };
 }
 
-/** Spawns the agent CLI through tsx, as `npm run agent` does. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Spawns the agent CLI through tsx, as `npm run agent` does; `input` is written to its stdin. */
+export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'src-agent/cli/main.ts'), ...args], {
       cwd: REPOSITORY_ROOT,
       env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '', LC_MESSAGES: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Lists every file below `dir`, recursively; a missing folder gives an empty list. */
+export async function filesBelow(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await filesBelow(full)));
+    else if (entry.isFile()) found.push(full);
+  }
+  return found;
 }
 
 export async function readJson<T>(file: string): Promise<T> {
