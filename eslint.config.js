@@ -29,4 +29,31 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The Electron main process. Only src-main/electron/ may import Electron; everything else
+    // (the agent supervisor, say) is plain Node, so it runs and is tested without Electron.
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only files in src-main/electron/ may import Electron.' }],
+          patterns: [
+            { group: ['electron/*', '@electron/*'], message: 'Only files in src-main/electron/ may import Electron.' },
+            { group: ['**/src-renderer/**', '**/test/**'], message: 'src-main imports nothing from the renderer or the tests.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src-renderer/**', '**/test/**'], message: 'src-main imports nothing from the renderer or the tests.' }] },
+      ],
+    },
+  },
 );

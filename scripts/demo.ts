@@ -49,7 +49,7 @@ try {
     console.log(`  ${language === 'de' ? 'Nachrichten archiviert' : 'messages archived'}: ${result.messagesArchived}`);
     console.log(`  ${language === 'de' ? 'Nachrichten markiert' : 'messages marked'}: ${result.messagesMarked}`);
     console.log(`  ${language === 'de' ? 'bereits archiviert' : 'already archived'}: ${result.alreadyArchived}`);
-    console.log(`  bytes: ${result.bytes} (${formatBytes(result.bytes)})`);
+    console.log(`  bytes: ${result.bytes} (${formatBytes(result.bytes, language)})`);
     console.log(`  ${language === 'de' ? 'Sekunden' : 'seconds'}: ${seconds.toFixed(1)}`);
     console.log(`  ${language === 'de' ? 'übersprungen' : 'skipped'}: ${result.itemFailures.length}`);
     for (const failure of result.itemFailures) {

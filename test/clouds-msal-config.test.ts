@@ -7,7 +7,8 @@ import { silentLogger } from '../src-agent/log/logger.js';
 
 // No request in this file reaches a network. MSAL gets a recording network module that returns
 // the token response itself and rejects everything else, so Microsoft's hosts are never contacted.
-const TENANT = 'contoso.onmicrosoft.com';
+// Not contoso: the configuration rejects Microsoft's example tenant as a placeholder.
+const TENANT = 'musterfirma.onmicrosoft.com';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 
 const EXPECTED: Record<CloudName, { authority: string; scope: string }> = {

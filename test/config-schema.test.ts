@@ -40,8 +40,6 @@ describe('config schema', () => {
   });
 
   it.each([
-    [{ ...valid, tenant: 'https://login.microsoftonline.com/contoso' }, 'tenant'],
-    [{ ...valid, clientId: 'not-a-guid' }, 'clientId'],
     [{ ...valid, mailboxes: [] }, 'mailboxes'],
     [{ ...valid, mailboxes: [{ mailbox: 'anna', pickupFolderId: 'x' }] }, 'mailboxes[0].mailbox'],
     [{ ...valid, mailboxes: [valid.mailboxes[0], { mailbox: 'b@c.de' }] }, 'mailboxes[1].pickupFolderId'],
@@ -53,6 +51,18 @@ describe('config schema', () => {
     [{ ...valid, target: { folder: '/x', importfolder: true } }, 'target.importfolder'],
   ])('names the bad field %#', (raw, field) => {
     expect(fieldOf(raw)).toBe(field);
+  });
+
+  it.each([
+    ['https://login.microsoftonline.com/musterfirma.onmicrosoft.com/oauth2/v2.0/token', 'INPUT_TENANT_URL'],
+    ['anna.schmidt@musterfirma.de', 'INPUT_TENANT_EMAIL'],
+    ['<tenant>', 'INPUT_TENANT_PLACEHOLDER'],
+  ])('gives the tenant %s its own hint', (tenant, code) => {
+    expect(() => parseConfig({ ...valid, tenant })).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('gives a client ID that is no GUID its own hint', () => {
+    expect(() => parseConfig({ ...valid, clientId: 'not-a-guid' })).toThrow(expect.objectContaining({ code: 'INPUT_CLIENT_ID_INVALID' }));
   });
 
   it('says "missing" for an absent required field', () => {
@@ -71,7 +81,7 @@ describe('config schema', () => {
     [{ ...valid, clientId: null }, 'must be of type string', 'muss vom Typ string sein'],
     [{ ...valid, intervalMinutes: 0 }, 'must be at least 1', 'muss mindestens 1 sein'],
     [{ ...valid, cloud: 'mars' }, 'must be one of "global", "usgov-gcchigh", "usgov-dod", "china"', 'muss einer dieser Werte sein: "global", "usgov-gcchigh", "usgov-dod", "china"'],
-    [{ ...valid, tenant: 'contoso' }, 'must be the tenant ID (a GUID) or the primary domain such as contoso.onmicrosoft.com', 'muss die Mandanten-ID (eine GUID) oder die primäre Domäne wie contoso.onmicrosoft.com sein'],
+    [{ ...valid, mailboxes: [{ mailbox: 'anna', pickupFolderId: 'x' }] }, 'must be an e-mail address (user principal name) or a user object ID', 'muss eine E-Mail-Adresse (Benutzerprinzipalname) oder eine Benutzerobjekt-ID sein'],
   ])('describes the problem in both languages %#', (raw, english, german) => {
     try {
       parseConfig(raw);

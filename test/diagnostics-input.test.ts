@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAppRegistrationInput, checkClientIdInput, checkSecretInput, checkTenantInput, type InputCheckResult } from '../src-agent/diagnostics/input.js';
+import { checkAppRegistrationInput, checkClientIdInput, checkSecretInput, checkTenantInput, type InputCheckResult } from '../src-agent/config/registration-input.js';
 import { CATALOG, type ErrorCode } from '../src-agent/errors/index.js';
 
 const TENANT_ID = '3f2b8c1e-5d4a-4b6c-9e7f-0a1b2c3d4e5f';

@@ -19,6 +19,9 @@ import { freePort, startTinyproxy, tinyproxyMissing } from './support/proxy-tiny
 let sim: RunningSimulator;
 let workDir: string;
 const noTinyproxy = tinyproxyMissing();
+if (noTinyproxy) {
+  console.log(`diagnostics-network: the tinyproxy tests skipped: ${noTinyproxy}`);
+}
 
 beforeAll(async () => {
   sim = await startSmall();

@@ -5,8 +5,10 @@ import { detectLanguage, toArchiverError } from '../errors/index.js';
 import { EXIT, type CommandContext } from './context.js';
 import { agentVersion } from '../version.js';
 import { checkCommand } from './check-command.js';
+import { registerControlCommands } from './ctl-command.js';
 import { runOnceCommand, runScheduledCommand } from './run-commands.js';
 import { registerSecretCommands } from './secret-command.js';
+import { registerServiceCommands } from './service-command.js';
 import { statusCommand } from './status-command.js';
 import { verifyCommand } from './verify-command.js';
 import { formatError } from './output.js';
@@ -65,17 +67,19 @@ program
 
 program
   .command('run')
-  .description('archive every intervalMinutes until stopped with Ctrl+C, SIGINT or SIGTERM')
-  .action(async (_options, command: Command) => {
-    process.exitCode = await runScheduledCommand(contextOf(command));
+  .description('run the agent: archive every intervalMinutes and serve the control channel ("ctl") until stopped with Ctrl+C, SIGINT or SIGTERM (exit code 2 when another agent uses the data directory)')
+  .option('--operators-group <group>', 'local group that may use the control channel and read its token (env M365_ARCHIVER_OPERATORS_GROUP, default m365-archiver)')
+  .action(async (options: { operatorsGroup?: string }, command: Command) => {
+    process.exitCode = await runScheduledCommand(contextOf(command), { operatorsGroup: options.operatorsGroup });
   });
 
 program
   .command('status')
   .description('show the last runs, archive counts and messages waiting for a retry (no network access)')
   .option('--runs <count>', 'number of runs to show (1 to 1000)', parseRunCount, 10)
-  .action(async (options: { runs: number }, command: Command) => {
-    process.exitCode = await statusCommand(contextOf(command), options.runs);
+  .option('--check', 'print one line for monitoring tools (Nagios, Icinga, PRTG) and exit with 0: ok, 1: warning, 2: critical')
+  .action(async (options: { runs: number; check?: boolean }, command: Command) => {
+    process.exitCode = await statusCommand(contextOf(command), options.runs, { check: options.check === true });
   });
 
 program
@@ -95,6 +99,8 @@ program
   });
 
 registerSecretCommands(program, contextOf);
+registerControlCommands(program, contextOf);
+registerServiceCommands(program, contextOf);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ const LABELS = {
     error: 'Error',
     remedy: 'Remedy',
     runSummary: 'Run {runId} {status}: {found} new messages, {archived} archived, {marked} marked, {failed} skipped, {bytes}, {seconds} s',
-    alreadyArchived: '{count} messages were archived before and were left alone.',
+    alreadyArchived: 'Archived before and left alone: {count}',
     stopped: 'The run was stopped before every message was handled; the next run continues where it stopped.',
     mailboxFailed: 'Mailbox {mailbox} was skipped',
     itemFailed: 'Skipped message',
@@ -17,7 +17,7 @@ const LABELS = {
     error: 'Fehler',
     remedy: 'Abhilfe',
     runSummary: 'Lauf {runId} {status}: {found} neue Nachrichten, {archived} archiviert, {marked} markiert, {failed} übersprungen, {bytes}, {seconds} s',
-    alreadyArchived: '{count} Nachrichten waren schon archiviert und blieben unverändert.',
+    alreadyArchived: 'Schon archiviert und unverändert gelassen: {count}',
     stopped: 'Der Lauf wurde angehalten, bevor alle Nachrichten bearbeitet waren; der nächste Lauf macht dort weiter.',
     mailboxFailed: 'Postfach {mailbox} wurde übersprungen',
     itemFailed: 'Übersprungene Nachricht',
@@ -33,11 +33,14 @@ export function fill(template: string, values: Record<string, string | number>):
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => (name in values ? String(values[name]) : placeholder));
 }
 
-export function formatBytes(bytes: number): string {
+/** Formats a byte count with the decimal separator of the language (8.8 MiB, 8,8 MiB). */
+export function formatBytes(bytes: number, language: Language = 'en'): string {
+  const number = (value: number, digits: number) =>
+    value.toLocaleString(language === 'de' ? 'de-DE' : 'en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  if (bytes < 1024 ** 2) return `${number(bytes / 1024, 1)} KiB`;
+  if (bytes < 1024 ** 3) return `${number(bytes / 1024 ** 2, 1)} MiB`;
+  return `${number(bytes / 1024 ** 3, 2)} GiB`;
 }
 
 /** Two lines for the admin: what failed, and what to do about it. */
@@ -57,8 +60,8 @@ export function formatRunResult(result: RunResult, language: Language): string {
       archived: result.messagesArchived,
       marked: result.messagesMarked,
       failed: result.itemFailures.length,
-      bytes: formatBytes(result.bytes),
-      seconds: (result.durationMs / 1000).toFixed(1),
+      bytes: formatBytes(result.bytes, language),
+      seconds: (result.durationMs / 1000).toLocaleString(language === 'de' ? 'de-DE' : 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
     }),
   ];
   if (result.stopped) {

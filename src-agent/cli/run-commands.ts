@@ -1,7 +1,8 @@
-import { toArchiverError } from '../errors/index.js';
+import { startLongRunningAgent } from '../control/long-running-agent.js';
+import { ArchiverError } from '../errors/index.js';
 import { createAgent } from '../run/agent.js';
 import type { RunResult } from '../run/run-types.js';
-import { runOnSchedule } from '../run/scheduler.js';
+import type { RunOutcome } from '../run/scheduler.js';
 import { EXIT, withConfigLanguage, type CommandContext } from './context.js';
 import { formatError, formatRunResult } from './output.js';
 
@@ -19,36 +20,52 @@ export async function runOnceCommand(commandContext: CommandContext): Promise<nu
   }
 }
 
-/** `run`: archive on the configured interval until SIGINT or SIGTERM. */
-export async function runScheduledCommand(commandContext: CommandContext): Promise<number> {
+/**
+ * `run`: the long-running agent. Archives every intervalMinutes, serves the control channel
+ * and stops on SIGINT or SIGTERM after the current step.
+ */
+export async function runScheduledCommand(commandContext: CommandContext, options: { operatorsGroup?: string } = {}): Promise<number> {
   const controller = stopOnSignals();
   // A long-running agent logs to stderr too, where a service manager's journal collects it.
-  const agent = await createAgent({ dataDir: commandContext.dataDir, configFile: commandContext.configFile, console: true, signal: controller.signal });
-  const context = withConfigLanguage(commandContext, agent.config.language);
+  const agent = await startLongRunningAgent({
+    dataDir: commandContext.dataDir,
+    configFile: commandContext.configFile,
+    console: true,
+    signal: controller.signal,
+    operatorsGroup: options.operatorsGroup,
+  });
+
   let last: RunResult | undefined;
-  try {
-    agent.logger.info({ intervalMinutes: agent.config.intervalMinutes, dataDir: context.dataDir }, 'agent started');
-    await runOnSchedule({
-      intervalMinutes: agent.config.intervalMinutes,
-      signal: controller.signal,
-      logger: agent.logger,
-      runOnce: async () => {
-        try {
-          last = await agent.runOnce();
-          printResult(last, context);
-        } catch (error) {
-          // A run that could not even start (say, the state database) is reported; the next one tries again.
-          process.stderr.write(`${formatError(toArchiverError(error), context.language)}\n`);
-          throw error;
-        }
-        return last;
-      },
-    });
-    agent.logger.info('agent stopped');
-    return last ? exitCodeOf(last) : EXIT.ok;
-  } finally {
-    await agent.close();
+  const currentContext = () => withConfigLanguage(commandContext, agent.runtime.config?.language);
+  agent.scheduler.onRunFinished((result) => {
+    last = result;
+    printResult(result, currentContext());
+  });
+  let reported: RunOutcome | undefined;
+  agent.scheduler.onChange(({ lastRun }) => {
+    // A run that could not start (no settings, no secret) has no result; the agent waits for the next try.
+    if (lastRun && lastRun !== reported && lastRun.runId === undefined && lastRun.error) {
+      reported = lastRun;
+      printError(new ArchiverError(lastRun.error.code, { details: lastRun.error.details }), currentContext());
+    }
+  });
+  await new Promise<void>((resolve) => {
+    if (controller.signal.aborted) {
+      resolve();
+      return;
+    }
+    controller.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await agent.stop();
+  return last ? exitCodeOf(last) : EXIT.ok;
+}
+
+function printError(error: ArchiverError, context: CommandContext): void {
+  if (context.json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { ...error.toJSON(), ...error.localize(context.language) } })}\n`);
+    return;
   }
+  process.stderr.write(`${formatError(error, context.language)}\n`);
 }
 
 function printResult(result: RunResult, context: CommandContext): void {

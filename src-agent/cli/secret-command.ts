@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { agentPaths } from '../config/paths.js';
 import type { AgentConfig } from '../config/schema.js';
-import { checkSecretInput } from '../diagnostics/input.js';
+import { checkSecretInput } from '../config/registration-input.js';
 import { toArchiverError, type ArchiverError, type Language } from '../errors/index.js';
 import {
   defaultSecretStores,

@@ -3,6 +3,7 @@ import { describeCredentialExpiry } from '../diagnostics/texts.js';
 import { isErrorCode, localizeError, type Language } from '../errors/index.js';
 import { EXIT, withConfigLanguage, type CommandContext } from './context.js';
 import { openLocalFiles } from './local.js';
+import { monitorCheckCommand } from './monitor-command.js';
 import { fill, formatBytes, labels } from './output.js';
 
 const STATUS_TEXT = {
@@ -20,8 +21,14 @@ const STATUS_TEXT = {
   },
 } as const;
 
-/** `status`: last runs, ledger counts and messages waiting for a retry, from the local files only. */
-export async function statusCommand(commandContext: CommandContext, runCount: number): Promise<number> {
+/**
+ * `status`: last runs, ledger counts and messages waiting for a retry, from the local files only.
+ * With `check`, one line and a monitoring exit code instead (see monitor-command.ts).
+ */
+export async function statusCommand(commandContext: CommandContext, runCount: number, options: { check?: boolean } = {}): Promise<number> {
+  if (options.check) {
+    return monitorCheckCommand(commandContext);
+  }
   const files = await openLocalFiles(commandContext);
   const context = withConfigLanguage(commandContext, files.config.language);
   try {
@@ -37,7 +44,7 @@ export async function statusCommand(commandContext: CommandContext, runCount: nu
 
     const text = STATUS_TEXT[context.language];
     const runStatus = labels(context.language).status;
-    const lines = [fill(text.archived, { marked: counts.marked, bytes: formatBytes(counts.bytes), stored: counts.stored, staged: counts.staged })];
+    const lines = [fill(text.archived, { marked: counts.marked, bytes: formatBytes(counts.bytes, context.language), stored: counts.stored, staged: counts.staged })];
     if (runs.length === 0) {
       lines.push(text.noRuns);
     }

@@ -5,6 +5,7 @@ import { ArchiverError } from '../errors/index.js';
 import { applyEnvironmentIdentity } from '../secrets/environment-store.js';
 import { CLOUDS, type Endpoints } from './clouds.js';
 import { describeIssue } from './problems.js';
+import { checkClientIdInput, checkTenantInput } from './registration-input.js';
 import { configSchema, type AgentConfig } from './schema.js';
 
 /**
@@ -35,6 +36,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
 
 /** Validates a config object; the error names the first bad field as a path like "mailboxes[0].mailbox". */
 export function parseConfig(raw: unknown, source = 'config.json'): AgentConfig {
+  checkRegistrationValues(raw);
   // reportInput lets a wrong type be told apart from a missing value.
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (result.success) {
@@ -46,6 +48,25 @@ export function parseConfig(raw: unknown, source = 'config.json'): AgentConfig {
     details: { field: formatFieldPath(issue), problem: text.en, problem_de: text.de, path: source },
     cause: result.error,
   });
+}
+
+/**
+ * Runs the specific checks of tenant and client ID first, so that a pasted URL or an e-mail
+ * address gets its own hint (which part to keep) instead of the schema's general rule.
+ */
+function checkRegistrationValues(raw: unknown): void {
+  if (typeof raw !== 'object' || raw === null) {
+    return;
+  }
+  const { tenant, clientId } = raw as Record<string, unknown>;
+  if (typeof tenant === 'string' && tenant.trim() !== '') {
+    const checked = checkTenantInput(tenant);
+    if (!checked.ok) throw checked.error;
+  }
+  if (typeof clientId === 'string' && clientId.trim() !== '') {
+    const checked = checkClientIdInput(clientId);
+    if (!checked.ok) throw checked.error;
+  }
 }
 
 export function endpointsOf(config: AgentConfig): Endpoints {

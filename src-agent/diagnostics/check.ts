@@ -8,7 +8,7 @@ import { listUsers } from '../graph/mail.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { createDispatcher, type ProxySettings } from '../net/index.js';
 import { measureClockSkew, rateClockSkew } from './clock.js';
-import { checkAppRegistrationInput, checkClientIdInput, checkTenantInput, type AppRegistrationInput } from './input.js';
+import { checkAppRegistrationInput, checkClientIdInput, checkTenantInput, type AppRegistrationInput } from '../config/registration-input.js';
 import { probeMailbox } from './mailbox-probe.js';
 import { probeNetwork } from './network.js';
 import { assessTokenRoles } from './permissions.js';

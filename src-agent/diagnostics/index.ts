@@ -5,7 +5,7 @@ export {
   checkTenantInput,
   type AppRegistrationInput,
   type InputCheckResult,
-} from './input.js';
+} from '../config/registration-input.js';
 export { runCheck, type CheckOptions, type CheckResult } from './check.js';
 export { checkCredentialExpiry, secretHint, EXPIRY_WARNING_DAYS, type CredentialExpiryOptions, type CredentialExpiryResult } from './secret-expiry.js';
 export { loadCredentialExpiry, saveCredentialExpiry } from './expiry-store.js';

@@ -1006,12 +1006,12 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   },
   SERVICE_NEEDS_ROOT: {
     en: {
-      message: '"{command}" changes the system service and must run as root.',
-      remedy: 'Run the command again with sudo, for example "sudo m365-archiver {command}".',
+      message: '"{command}" changes the system service and needs administrator rights.',
+      remedy: 'On Linux run it with sudo ("sudo m365-archiver {command}"); on Windows run it from a command prompt opened with "Run as administrator".',
     },
     de: {
-      message: '"{command}" ändert den Systemdienst und muss als root laufen.',
-      remedy: 'Führen Sie den Befehl erneut mit sudo aus, zum Beispiel "sudo m365-archiver {command}".',
+      message: '"{command}" ändert den Systemdienst und braucht Administratorrechte.',
+      remedy: 'Führen Sie den Befehl unter Linux mit sudo aus ("sudo m365-archiver {command}"), unter Windows in einer Eingabeaufforderung, die mit "Als Administrator ausführen" geöffnet wurde.',
     },
   },
   SERVICE_PATH_UNSUPPORTED: {
@@ -1042,6 +1042,96 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     de: {
       message: '"{command}" ist mit Exitcode {exitCode} fehlgeschlagen: {output}',
       remedy: 'Lesen Sie die Ausgabe oben, beheben Sie die Ursache und führen Sie den Dienstbefehl erneut aus. Unter Linux zeigt "journalctl -u m365-mail-archiver" das Protokoll des Dienstes.',
+    },
+  },
+  DATA_DIR_LOCKED: {
+    en: {
+      message: 'Another agent is already using the data directory {path}: process {pid} on {host}, started {startedAt}.',
+      remedy: 'Stop that agent first (the service, the desktop app or a shell), or give this one its own folder with --data-dir. If process {pid} is not an agent, delete {lockFile} and start again.',
+    },
+    de: {
+      message: 'Ein anderer Agent verwendet das Datenverzeichnis {path} bereits: Prozess {pid} auf {host}, gestartet {startedAt}.',
+      remedy: 'Beenden Sie zuerst diesen Agenten (den Dienst, die Desktop-App oder eine Shell), oder geben Sie diesem Agenten mit --data-dir einen eigenen Ordner. Ist Prozess {pid} kein Agent, löschen Sie {lockFile} und starten Sie erneut.',
+    },
+  },
+  CONTROL_AGENT_NOT_RUNNING: {
+    en: {
+      message: 'The agent\'s control endpoint {endpoint} cannot be reached ({problem}).',
+      remedy: 'Start the agent (the service, the desktop app, or "m365-archiver run" in a shell), or pass the data directory of the running agent with --data-dir. If it runs, check that this account may open {endpoint}: use the agent\'s account or a member of the operators group m365-archiver.',
+    },
+    de: {
+      message: 'Der Steuerungs-Endpunkt des Agenten {endpoint} ist nicht erreichbar ({problem}).',
+      remedy: 'Starten Sie den Agenten (den Dienst, die Desktop-App oder "m365-archiver run" in einer Shell), oder geben Sie mit --data-dir das Datenverzeichnis des laufenden Agenten an. Läuft er, prüfen Sie, ob dieses Konto {endpoint} öffnen darf: Verwenden Sie das Konto des Agenten oder ein Mitglied der Betreibergruppe m365-archiver.',
+    },
+  },
+  CONTROL_AUTH_FAILED: {
+    en: {
+      message: 'The agent at {endpoint} rejected the control token.',
+      remedy: 'Use the token from control.token in the agent\'s data directory: run the command as the agent\'s account or as a member of the operators group m365-archiver. Restarting the agent keeps the token; deleting the file makes the agent create a new one at its next start.',
+    },
+    de: {
+      message: 'Der Agent unter {endpoint} hat das Steuerungs-Token abgelehnt.',
+      remedy: 'Verwenden Sie das Token aus control.token im Datenverzeichnis des Agenten: Führen Sie den Befehl mit dem Konto des Agenten oder als Mitglied der Betreibergruppe m365-archiver aus. Ein Neustart des Agenten behält das Token; wird die Datei gelöscht, legt der Agent beim nächsten Start ein neues an.',
+    },
+  },
+  CONTROL_IMPOSTOR: {
+    en: {
+      message: 'The process listening at {endpoint} could not prove that it knows the control token, so nothing was sent to it.',
+      remedy: 'Another program may have taken the agent\'s endpoint. Find and stop the process that listens at {endpoint}, then restart the agent.',
+    },
+    de: {
+      message: 'Der Prozess, der unter {endpoint} lauscht, konnte nicht nachweisen, dass er das Steuerungs-Token kennt; deshalb wurde ihm nichts gesendet.',
+      remedy: 'Möglicherweise hat ein anderes Programm den Endpunkt des Agenten belegt. Suchen und beenden Sie den Prozess, der unter {endpoint} lauscht, und starten Sie dann den Agenten neu.',
+    },
+  },
+  CONTROL_TIMEOUT: {
+    en: {
+      message: 'The agent at {endpoint} did not answer "{operation}" within {ms} ms.',
+      remedy: 'Check in the agent\'s log whether it is busy or hanging, for example on an unreachable network share, and try again.',
+    },
+    de: {
+      message: 'Der Agent unter {endpoint} hat auf "{operation}" nicht innerhalb von {ms} ms geantwortet.',
+      remedy: 'Prüfen Sie im Protokoll des Agenten, ob er beschäftigt ist oder hängt, zum Beispiel an einer nicht erreichbaren Netzwerkfreigabe, und versuchen Sie es erneut.',
+    },
+  },
+  CONTROL_TOKEN_UNREADABLE: {
+    en: {
+      message: 'The control token {path} could not be read: {problem}',
+      remedy: 'Run the command as the agent\'s account or as a member of the operators group m365-archiver, which may read this file. A damaged file can be deleted; the agent creates a new one at its next start.',
+    },
+    de: {
+      message: 'Das Steuerungs-Token {path} konnte nicht gelesen werden: {problem}',
+      remedy: 'Führen Sie den Befehl mit dem Konto des Agenten oder als Mitglied der Betreibergruppe m365-archiver aus, die diese Datei lesen darf. Eine beschädigte Datei kann gelöscht werden; der Agent legt beim nächsten Start eine neue an.',
+    },
+  },
+  CONTROL_PROTOCOL_ERROR: {
+    en: {
+      message: 'A message on the control channel was invalid: {problem}',
+      remedy: 'Use the desktop app and the agent of the same version. If they match, send the agent\'s log to support.',
+    },
+    de: {
+      message: 'Eine Nachricht auf dem Steuerungskanal war ungültig: {problem}',
+      remedy: 'Verwenden Sie Desktop-App und Agent in derselben Version. Stimmen die Versionen überein, senden Sie das Protokoll des Agenten an den Support.',
+    },
+  },
+  CONTROL_CONNECTION_LOST: {
+    en: {
+      message: 'The connection to the agent at {endpoint} ended before it answered.',
+      remedy: 'The agent may be stopping or restarting. Check its log and connect again.',
+    },
+    de: {
+      message: 'Die Verbindung zum Agenten unter {endpoint} endete, bevor er geantwortet hat.',
+      remedy: 'Der Agent wird möglicherweise gerade beendet oder neu gestartet. Prüfen Sie sein Protokoll und verbinden Sie sich erneut.',
+    },
+  },
+  CONTROL_LISTEN_FAILED: {
+    en: {
+      message: 'The agent could not open its control endpoint {endpoint}: {problem}',
+      remedy: 'Another program may be using this name or path. Stop it, or delete a leftover socket file at {endpoint}, and start the agent again.',
+    },
+    de: {
+      message: 'Der Agent konnte seinen Steuerungs-Endpunkt {endpoint} nicht öffnen: {problem}',
+      remedy: 'Möglicherweise verwendet ein anderes Programm diesen Namen oder Pfad. Beenden Sie es oder löschen Sie eine übrig gebliebene Socket-Datei unter {endpoint}, und starten Sie den Agenten erneut.',
     },
   },
   INTERNAL: {

@@ -126,6 +126,17 @@ export const ERROR_CODES = [
   'SERVICE_FILE_MISSING',
   'SERVICE_COMMAND_FAILED',
 
+  // One agent per data directory, and the control channel to a running agent
+  'DATA_DIR_LOCKED',
+  'CONTROL_AGENT_NOT_RUNNING',
+  'CONTROL_AUTH_FAILED',
+  'CONTROL_IMPOSTOR',
+  'CONTROL_TIMEOUT',
+  'CONTROL_TOKEN_UNREADABLE',
+  'CONTROL_PROTOCOL_ERROR',
+  'CONTROL_CONNECTION_LOST',
+  'CONTROL_LISTEN_FAILED',
+
   // Anything the layers could not classify
   'INTERNAL',
 ] as const;

@@ -1,8 +1,9 @@
 import { Journal } from '../archive/journal.js';
-import { saveCredentialExpiry } from '../diagnostics/expiry-store.js';
+import { loadCredentialExpiry, saveCredentialExpiry } from '../diagnostics/expiry-store.js';
 import { checkCredentialExpiry } from '../diagnostics/secret-expiry.js';
 import type { MailboxConfig } from '../config/schema.js';
-import { toArchiverError, type ArchiverError } from '../errors/index.js';
+import { isErrorCode, localizeError, toArchiverError, type ArchiverError } from '../errors/index.js';
+import { reportToSystemLog } from '../log/system-log.js';
 import { getFolderPath, getMailFolder, listFolderTree, resolveMailbox } from '../graph/mail.js';
 import type { GraphUser } from '../graph/types.js';
 import { failureScope } from './failure-scope.js';
@@ -10,6 +11,7 @@ import { archiveFolder } from './folder-archiver.js';
 import type { MailboxContext } from './message-archiver.js';
 import { FirstPatchGate } from './patch-gate.js';
 import { runPool } from './pool.js';
+import { RunProgressTracker } from './run-progress.js';
 import type { ItemFailure, MailboxResult, RunDependencies, RunResult } from './run-types.js';
 
 /**
@@ -21,6 +23,7 @@ export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
   const { state, writer, config, logger } = deps;
   const startedAt = new Date();
   const runId = state.runs.start(startedAt);
+  const progress = new RunProgressTracker(deps, runId, startedAt);
   const results: MailboxResult[] = [];
   let fatal: ArchiverError | undefined;
   const shouldStop = () => fatal !== undefined || deps.signal?.aborted === true;
@@ -34,7 +37,7 @@ export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
 
     await runPool(config.mailboxes, config.maxParallelMailboxes, async (mailbox) => {
       try {
-        results.push(await archiveMailbox(deps, runId, mailbox, shouldStop));
+        results.push(await archiveMailbox(deps, runId, mailbox, shouldStop, progress));
       } catch (error) {
         // Set at once, so the other mailboxes stop taking messages before this pool settles.
         fatal ??= toArchiverError(error);
@@ -48,7 +51,7 @@ export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
     logger.error({ runId, code: fatal.code, err: fatal }, 'archive run stopped');
   }
 
-  const summary = summarize(runId, startedAt, results, deps, fatal);
+  const summary = summarize(runId, startedAt, results, deps, progress.throttledMs(), fatal);
   state.runs.finish(runId, {
     status: summary.status,
     messagesFound: summary.messagesFound,
@@ -73,10 +76,20 @@ export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
     },
     'archive run finished',
   );
+  if (fatal) {
+    // So that a failing agent is noticed where nobody opens the app: the journal or Event Log.
+    void reportToSystemLog('error', fatal.code, fatal.message);
+  }
   return summary;
 }
 
-async function archiveMailbox(deps: RunDependencies, runId: number, mailbox: MailboxConfig, runShouldStop: () => boolean): Promise<MailboxResult> {
+async function archiveMailbox(
+  deps: RunDependencies,
+  runId: number,
+  mailbox: MailboxConfig,
+  runShouldStop: () => boolean,
+  progress: RunProgressTracker,
+): Promise<MailboxResult> {
   const logger = deps.logger.child({ mailbox: mailbox.mailbox });
   const result: MailboxResult = {
     mailbox: mailbox.mailbox,
@@ -87,6 +100,7 @@ async function archiveMailbox(deps: RunDependencies, runId: number, mailbox: Mai
     bytes: 0,
     itemFailures: [],
   };
+  progress.track(result);
   let mailboxStopped = false;
   const shouldStop = () => mailboxStopped || runShouldStop();
 
@@ -110,7 +124,7 @@ async function archiveMailbox(deps: RunDependencies, runId: number, mailbox: Mai
         break;
       }
       try {
-        await archiveFolder(context, { folderId, runId, shouldStop });
+        await archiveFolder(context, { folderId, runId, shouldStop, onChange: () => progress.report() });
       } catch (error) {
         mailboxStopped = true;
         throw error;
@@ -124,6 +138,7 @@ async function archiveMailbox(deps: RunDependencies, runId: number, mailbox: Mai
     result.failure = { mailbox: mailbox.mailbox, code: failure.code, message: failure.message, details: { mailbox: mailbox.mailbox, ...failure.details } };
     logger.error({ code: failure.code, status: failure.status, requestId: failure.requestId, err: failure }, 'mailbox skipped in this run');
   }
+  progress.mailboxFinished();
   return result;
 }
 
@@ -147,7 +162,14 @@ async function listPickupFolders(deps: RunDependencies, user: GraphUser, mailbox
   return paths;
 }
 
-function summarize(runId: number, startedAt: Date, results: MailboxResult[], deps: RunDependencies, fatal: ArchiverError | undefined): RunResult {
+function summarize(
+  runId: number,
+  startedAt: Date,
+  results: MailboxResult[],
+  deps: RunDependencies,
+  throttledMs: number,
+  fatal: ArchiverError | undefined,
+): RunResult {
   const sum = (pick: (result: MailboxResult) => number) => results.reduce((total, result) => total + pick(result), 0);
   const itemFailures: ItemFailure[] = results.flatMap((result) => result.itemFailures);
   const mailboxFailed = results.some((result) => result.failure !== undefined);
@@ -171,7 +193,7 @@ function summarize(runId: number, startedAt: Date, results: MailboxResult[], dep
     messagesMarked: sum((result) => result.messagesMarked),
     alreadyArchived: sum((result) => result.alreadyArchived),
     bytes: sum((result) => result.bytes),
-    throttledMs: deps.graph.stats().throttledMs,
+    throttledMs,
     itemFailures,
     stopped,
     ...(fatal ? { fatalError: { code: fatal.code, message: fatal.message, details: fatal.details } } : {}),
@@ -193,12 +215,19 @@ async function checkExpiry(deps: RunDependencies): Promise<void> {
     ...(credential.kind === 'secret' ? { secretHint: credential.hint } : { certificateThumbprint: credential.thumbprintSha1 }),
     manualExpiry: config.secretExpiresOn,
   });
-  saveCredentialExpiry(deps.state, result);
+  // A failed read (network, permission) must not replace a date that an earlier run found.
+  const previous = loadCredentialExpiry(deps.state);
+  if (result.source !== 'unknown' || !previous || previous.source === 'unknown') {
+    saveCredentialExpiry(deps.state, result);
+  }
 
   const fields = { kind: credential.kind, status: result.status, daysLeft: result.daysLeft, expiresOn: result.expiresOn, source: result.source, code: result.code };
   if (result.status === 'ok') {
     logger.info(fields, 'credential expiry checked');
   } else {
     logger.warn(fields, 'the credential expires soon, has expired, or its expiry is unknown');
+    const code = result.code ?? 'CREDENTIAL_EXPIRY_UNKNOWN';
+    const text = isErrorCode(code) ? localizeError(code, result.details ?? {}, 'en').message : code;
+    void reportToSystemLog(result.status === 'failed' ? 'error' : 'warning', code, text);
   }
 }

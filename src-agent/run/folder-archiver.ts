@@ -14,6 +14,8 @@ export interface FolderRun {
   runId: number;
   /** True once the run or the mailbox must stop taking messages. */
   shouldStop: () => boolean;
+  /** Called after the folder was listed and after each message, for the run's progress. */
+  onChange?: () => void;
 }
 
 /**
@@ -36,8 +38,17 @@ export async function archiveFolder(context: MailboxContext, folder: FolderRun):
   const fresh = [...candidates.values()].filter((message) => state.ledger.get(userId, message.id)?.state !== 'marked');
   context.result.messagesFound += fresh.length;
   context.result.alreadyArchived += candidates.size - fresh.length;
+  folder.onChange?.();
 
-  await runPool(fresh, MESSAGES_IN_FLIGHT, (message) => archiveOrRecord(context, folder, message, retries.has(message.id)), folder.shouldStop);
+  await runPool(
+    fresh,
+    MESSAGES_IN_FLIGHT,
+    async (message) => {
+      await archiveOrRecord(context, folder, message, retries.has(message.id));
+      folder.onChange?.();
+    },
+    folder.shouldStop,
+  );
 
   if (folder.shouldStop()) {
     return;

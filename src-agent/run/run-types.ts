@@ -6,7 +6,7 @@ import type { CredentialInUse } from '../graph/connection.js';
 import type { Logger } from '../log/logger.js';
 import type { StateDb } from '../state/db.js';
 
-/** Everything one archive run needs; built once per process by createAgent. */
+/** Everything one archive run needs; createAgent builds it for each run from the current settings. */
 export interface RunDependencies {
   config: AgentConfig;
   dataDir: string;
@@ -17,8 +17,26 @@ export interface RunDependencies {
   writer: ArchiveWriter;
   logger: Logger;
   agentVersion: string;
-  /** Aborted on SIGINT/SIGTERM: the run finishes the step in hand and stops taking messages. */
+  /** Aborted on SIGINT/SIGTERM or a pause: the run finishes the step in hand and stops taking messages. */
   signal?: AbortSignal;
+  /** Called whenever the run's counts change: after listing a folder and after each message. */
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/** Counts of the run in progress. Done messages are the found ones that were marked or failed. */
+export interface RunProgress {
+  runId: number;
+  startedAt: string;
+  mailboxes: number;
+  mailboxesDone: number;
+  messagesFound: number;
+  messagesDone: number;
+  messagesArchived: number;
+  messagesMarked: number;
+  messagesFailed: number;
+  bytes: number;
+  /** Time spent waiting on Graph's throttling (429 Retry-After) in this run. */
+  throttledMs: number;
 }
 
 /** A message that was recorded as failed and is tried again next run. */

@@ -43,7 +43,7 @@ function parseOptions(argv: string[]): CliOptions {
     .option('--port <port>', 'TCP port to listen on; 0 picks a free port', parsePort, 0)
     .option('--token-lifetime <seconds>', 'lifetime of issued access tokens in seconds (Entra ID: 3600 to 5400)', parsePositiveSeconds)
     .option('--pickup-folder <path>', 'with --eml-dir: pickup folder path in every mailbox, names separated by "/" and a "/" in a name written %2F (default: the inbox)')
-    .option('--target <dir>', 'archive target folder written into the printed agent config', 'demo-archive')
+    .option('--target <dir>', 'archive target folder written into the printed agent config', 'sim-archive')
     .showHelpAfterError();
   program.parse(argv);
   return program.opts<CliOptions>();

@@ -1,0 +1,11 @@
+export { packagedAgentCommand, sourceAgentCommand, type AgentCommand } from './agent-command.js';
+export {
+  AgentSupervisor,
+  type AgentExit,
+  type ExitReason,
+  type SupervisorEvents,
+  type SupervisorOptions,
+  type SupervisorState,
+} from './agent-supervisor.js';
+export { autostartFile, disableAutostart, enableAutostart, renderDesktopEntry, type AutostartOptions, type LoginCommand, type SetLoginItemSettings } from './autostart.js';
+export { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff.js';
