@@ -63,7 +63,7 @@ describe('one agent per data directory', () => {
     expect(cli.code).toBe(0);
     const log = await logText(current.dataDir);
     expect(log).toContain('took over the data directory lock of an agent that no longer runs');
-    expect(log).toContain(`"pid":${deadPid}`);
+    expect(log).toContain(`"holderPid":${deadPid}`);
     expect(existsSync(path.join(current.dataDir, LOCK_FILE_NAME))).toBe(false);
   });
 

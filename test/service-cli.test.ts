@@ -8,7 +8,7 @@ import type { AgentConfigInput } from '../src-agent/config/schema.js';
 import { ArchiverError } from '../src-agent/errors/index.js';
 import { currentAgentLaunch } from '../src-agent/service/launch.js';
 import type { CommandRunner } from '../src-agent/service/runner.js';
-import { REPOSITORY_ROOT, runCli } from './support/agent-harness.js';
+import { runCli } from './support/agent-harness.js';
 
 const SECRET = 'Vb7Q~service-cli-secret-value';
 
@@ -45,7 +45,9 @@ function dependencies(platform: NodeJS.Platform, answers: Record<string, number>
   return {
     runner,
     platform,
-    launch: { runtime: process.execPath, runtimeArgs: [], entry: path.join(REPOSITORY_ROOT, 'src-agent/cli/main.ts'), electron: false },
+    // The entry must exist outside /tmp and /home, where the checkout may be, so the Node
+    // binary stands in for it.
+    launch: { runtime: process.execPath, runtimeArgs: [], entry: process.execPath, electron: false },
     readStdin: async () => `${SECRET}\n`,
     write: (text) => {
       output += text;

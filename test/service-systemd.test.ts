@@ -36,9 +36,11 @@ let plan: SystemdInstallPlan;
 
 beforeEach(async () => {
   // Paths outside /tmp, because the hardened unit cannot see /tmp; nothing is created there.
+  // The entry must exist and lie outside /tmp and /home, where a checkout (and CI's clone) may
+  // be, so the Node binary stands in for it.
   workDir = await mkdtemp(path.join(os.tmpdir(), 'm365-systemd-'));
   plan = {
-    launch: { runtime: process.execPath, runtimeArgs: [], entry: path.join(REPOSITORY_ROOT, 'src-agent/cli/main.ts'), electron: false },
+    launch: { runtime: process.execPath, runtimeArgs: [], entry: process.execPath, electron: false },
     dataDir: '/var/lib/m365-mail-archiver',
     targetFolder: '/srv/archive/eingang',
     stagingFolder: '/srv/archive/.eingang.m365-archiver-staging',

@@ -68,7 +68,7 @@ program
 program
   .command('run')
   .description('run the agent: archive every intervalMinutes and serve the control channel ("ctl") until stopped with Ctrl+C, SIGINT or SIGTERM (exit code 2 when another agent uses the data directory)')
-  .option('--operators-group <group>', 'local group that may use the control channel and read its token (env M365_ARCHIVER_OPERATORS_GROUP, default m365-archiver)')
+  .option('--operators-group <group>', 'local group that may use the control channel and read its token (env M365_ARCHIVER_OPERATORS_GROUP, default m365-archiver-operators)')
   .action(async (options: { operatorsGroup?: string }, command: Command) => {
     process.exitCode = await runScheduledCommand(contextOf(command), { operatorsGroup: options.operatorsGroup });
   });

@@ -12,12 +12,14 @@ const STATUS_TEXT = {
     noRuns: 'No run has been recorded yet.',
     run: 'Run {id}, {startedAt}: {status}, {found} new, {archived} archived, {marked} marked, {errors} skipped',
     pending: 'Messages waiting for a retry: {count}',
+    unfinished: 'in progress',
   },
   de: {
     archived: 'Archiviert und markiert: {marked} Nachrichten ({bytes}); noch zu markieren: {stored}; zwischengespeichert: {staged}.',
     noRuns: 'Es wurde noch kein Lauf aufgezeichnet.',
     run: 'Lauf {id}, {startedAt}: {status}, {found} neu, {archived} archiviert, {marked} markiert, {errors} übersprungen',
     pending: 'Nachrichten, die erneut versucht werden: {count}',
+    unfinished: 'läuft',
   },
 } as const;
 
@@ -53,7 +55,9 @@ export async function statusCommand(commandContext: CommandContext, runCount: nu
         fill(text.run, {
           id: run.id,
           startedAt: run.startedAt,
-          status: runStatus[run.status] ?? run.status,
+          // A run without a finish time is in progress, or was cut off by a crash that the next
+          // start of the agent records as failed.
+          status: run.finishedAt === null ? text.unfinished : (runStatus[run.status] ?? run.status),
           found: run.messagesFound,
           archived: run.messagesArchived,
           marked: run.messagesMarked,

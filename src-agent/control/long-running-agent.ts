@@ -68,7 +68,7 @@ export async function startLongRunningAgent(options: LongRunningAgentOptions): P
   }
 
   scheduler.start();
-  logger.info({ dataDir: runtime.paths.dataDir, endpoint: server.endpoint, intervalMinutes: runtime.config?.intervalMinutes, pid: process.pid }, 'agent started');
+  logger.info({ dataDir: runtime.paths.dataDir, endpoint: server.endpoint, intervalMinutes: runtime.config?.intervalMinutes }, 'agent started');
 
   let stopping: Promise<void> | undefined;
   return {

@@ -1017,11 +1017,11 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   SERVICE_PATH_UNSUPPORTED: {
     en: {
       message: 'The service cannot use {path}: {problem}',
-      remedy: 'Choose a folder outside /home, /root, /run/user and /tmp for the data directory and the archive target, and install the program outside these folders too.',
+      remedy: 'Choose a folder outside /home, /root, /run/user, /tmp and /var/tmp for the data directory and the archive target, and install the program outside these folders too.',
     },
     de: {
       message: 'Der Dienst kann {path} nicht verwenden: {problem}',
-      remedy: 'Wählen Sie für Datenverzeichnis und Archivziel einen Ordner außerhalb von /home, /root, /run/user und /tmp, und installieren Sie auch das Programm außerhalb dieser Ordner.',
+      remedy: 'Wählen Sie für Datenverzeichnis und Archivziel einen Ordner außerhalb von /home, /root, /run/user, /tmp und /var/tmp, und installieren Sie auch das Programm außerhalb dieser Ordner.',
     },
   },
   SERVICE_FILE_MISSING: {
@@ -1057,21 +1057,21 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   CONTROL_AGENT_NOT_RUNNING: {
     en: {
       message: 'The agent\'s control endpoint {endpoint} cannot be reached ({problem}).',
-      remedy: 'Start the agent (the service, the desktop app, or "m365-archiver run" in a shell), or pass the data directory of the running agent with --data-dir. If it runs, check that this account may open {endpoint}: use the agent\'s account or a member of the operators group m365-archiver.',
+      remedy: 'Start the agent (the service, the desktop app, or "m365-archiver run" in a shell), or pass the data directory of the running agent with --data-dir. If it runs, check that this account may open {endpoint}: use the agent\'s account or a member of the operators group m365-archiver-operators.',
     },
     de: {
       message: 'Der Steuerungs-Endpunkt des Agenten {endpoint} ist nicht erreichbar ({problem}).',
-      remedy: 'Starten Sie den Agenten (den Dienst, die Desktop-App oder "m365-archiver run" in einer Shell), oder geben Sie mit --data-dir das Datenverzeichnis des laufenden Agenten an. Läuft er, prüfen Sie, ob dieses Konto {endpoint} öffnen darf: Verwenden Sie das Konto des Agenten oder ein Mitglied der Betreibergruppe m365-archiver.',
+      remedy: 'Starten Sie den Agenten (den Dienst, die Desktop-App oder "m365-archiver run" in einer Shell), oder geben Sie mit --data-dir das Datenverzeichnis des laufenden Agenten an. Läuft er, prüfen Sie, ob dieses Konto {endpoint} öffnen darf: Verwenden Sie das Konto des Agenten oder ein Mitglied der Betreibergruppe m365-archiver-operators.',
     },
   },
   CONTROL_AUTH_FAILED: {
     en: {
       message: 'The agent at {endpoint} rejected the control token.',
-      remedy: 'Use the token from control.token in the agent\'s data directory: run the command as the agent\'s account or as a member of the operators group m365-archiver. Restarting the agent keeps the token; deleting the file makes the agent create a new one at its next start.',
+      remedy: 'Use the token from control.token in the agent\'s data directory: run the command as the agent\'s account or as a member of the operators group m365-archiver-operators. Restarting the agent keeps the token; deleting the file makes the agent create a new one at its next start.',
     },
     de: {
       message: 'Der Agent unter {endpoint} hat das Steuerungs-Token abgelehnt.',
-      remedy: 'Verwenden Sie das Token aus control.token im Datenverzeichnis des Agenten: Führen Sie den Befehl mit dem Konto des Agenten oder als Mitglied der Betreibergruppe m365-archiver aus. Ein Neustart des Agenten behält das Token; wird die Datei gelöscht, legt der Agent beim nächsten Start ein neues an.',
+      remedy: 'Verwenden Sie das Token aus control.token im Datenverzeichnis des Agenten: Führen Sie den Befehl mit dem Konto des Agenten oder als Mitglied der Betreibergruppe m365-archiver-operators aus. Ein Neustart des Agenten behält das Token; wird die Datei gelöscht, legt der Agent beim nächsten Start ein neues an.',
     },
   },
   CONTROL_IMPOSTOR: {
@@ -1097,11 +1097,11 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   CONTROL_TOKEN_UNREADABLE: {
     en: {
       message: 'The control token {path} could not be read: {problem}',
-      remedy: 'Run the command as the agent\'s account or as a member of the operators group m365-archiver, which may read this file. A damaged file can be deleted; the agent creates a new one at its next start.',
+      remedy: 'Run the command as the agent\'s account or as a member of the operators group m365-archiver-operators, which may read this file. A damaged file can be deleted; the agent creates a new one at its next start.',
     },
     de: {
       message: 'Das Steuerungs-Token {path} konnte nicht gelesen werden: {problem}',
-      remedy: 'Führen Sie den Befehl mit dem Konto des Agenten oder als Mitglied der Betreibergruppe m365-archiver aus, die diese Datei lesen darf. Eine beschädigte Datei kann gelöscht werden; der Agent legt beim nächsten Start eine neue an.',
+      remedy: 'Führen Sie den Befehl mit dem Konto des Agenten oder als Mitglied der Betreibergruppe m365-archiver-operators aus, die diese Datei lesen darf. Eine beschädigte Datei kann gelöscht werden; der Agent legt beim nächsten Start eine neue an.',
     },
   },
   CONTROL_PROTOCOL_ERROR: {

@@ -111,7 +111,7 @@ export async function openAgentRuntime(options: RuntimeOptions): Promise<AgentRu
   });
   const { tookOverFrom } = options.lock;
   if (tookOverFrom) {
-    logger.warn({ pid: tookOverFrom.pid, host: tookOverFrom.host, startedAt: tookOverFrom.startedAt }, 'took over the data directory lock of an agent that no longer runs');
+    logger.warn({ holderPid: tookOverFrom.pid, host: tookOverFrom.host, startedAt: tookOverFrom.startedAt }, 'took over the data directory lock of an agent that no longer runs');
   }
   if (configProblem) {
     logger.error({ code: configProblem.code, err: configProblem }, 'settings unusable; waiting for valid settings');
