@@ -124,6 +124,9 @@ const TEMPLATE_UNIT = {
 
 const hasAnalyze = spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!hasAnalyze) {
+  console.log('service-systemd: the systemd-analyze tests skipped, because systemd-analyze is missing (Debian package systemd)');
+}
+if (!hasAnalyze) {
   console.warn('systemd-analyze is missing (Debian package systemd), so the generated unit is not verified.');
 }
 

@@ -12,6 +12,9 @@ import { REPOSITORY_ROOT } from './support/agent-harness.js';
 const SCHEMA = path.join(REPOSITORY_ROOT, 'packaging/winsw/winsw.xsd');
 const hasXmllint = spawnSync('xmllint', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!hasXmllint) {
+  console.log('service-winsw: the schema tests skipped, because xmllint is missing (Debian package libxml2-utils)');
+}
+if (!hasXmllint) {
   console.warn('xmllint is missing (Debian package libxml2-utils), so the WinSW XML is not validated against its schema.');
 }
 

@@ -9,6 +9,9 @@ import { autostartFile, disableAutostart, enableAutostart, renderDesktopEntry } 
 const VALIDATOR = 'desktop-file-validate';
 const hasValidator = spawnSync(VALIDATOR, ['--help'], { stdio: 'ignore' }).status === 0;
 if (!hasValidator) {
+  console.log('supervisor-autostart: the validator tests skipped, because desktop-file-validate is missing (Debian package desktop-file-utils)');
+}
+if (!hasValidator) {
   console.warn(`${VALIDATOR} is missing (Debian package desktop-file-utils), so the autostart file is not validated.`);
 }
 
