@@ -45,8 +45,8 @@ function dependencies(platform: NodeJS.Platform, answers: Record<string, number>
   return {
     runner,
     platform,
-    // The entry must exist outside /tmp and /home, where the checkout may be, so the Node
-    // binary stands in for it.
+    // The entry must exist outside /tmp and /home, where the checkout may be, so the test
+    // uses the Node binary in its place.
     launch: { runtime: process.execPath, runtimeArgs: [], entry: process.execPath, electron: false },
     readStdin: async () => `${SECRET}\n`,
     write: (text) => {

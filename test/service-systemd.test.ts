@@ -37,7 +37,7 @@ let plan: SystemdInstallPlan;
 beforeEach(async () => {
   // Paths outside /tmp, because the hardened unit cannot see /tmp; nothing is created there.
   // The entry must exist and lie outside /tmp and /home, where a checkout (and CI's clone) may
-  // be, so the Node binary stands in for it.
+  // be, so the test uses the Node binary in its place.
   workDir = await mkdtemp(path.join(os.tmpdir(), 'm365-systemd-'));
   plan = {
     launch: { runtime: process.execPath, runtimeArgs: [], entry: process.execPath, electron: false },

@@ -1,10 +1,10 @@
-import { createCertificateTokenProvider, loadCertificateCredential } from '../auth/index.js';
-import { endpointsOf, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { agentPaths } from '../config/paths.js';
 import type { AgentConfig } from '../config/schema.js';
 import { runCheck, type CheckResult } from '../diagnostics/check.js';
 import { saveCredentialExpiry } from '../diagnostics/expiry-store.js';
 import { describeProbe, localizeStep } from '../diagnostics/texts.js';
+import { openCertificateCredential } from '../graph/connection.js';
 import { toArchiverError, type ArchiverError, type Language } from '../errors/index.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { createDispatcher, loadExtraCa, resolveProxySettings, type ProxySettings } from '../net/index.js';
@@ -77,24 +77,9 @@ async function loadSecret(stores: SecretStore[], config: AgentConfig): Promise<{
 
 /** Builds the token provider for a configured certificate; the check then needs no secret. */
 async function certificateCredential(config: AgentConfig, proxy: ProxySettings | undefined, extraCaPem: string[], logger: Logger) {
-  const certificate = config.certificate;
-  if (!certificate) {
-    return { clientSecret: undefined };
-  }
-  const loaded = await loadCertificateCredential(certificate.certificateFile, certificate.privateKeyFile);
-  const endpoints = endpointsOf(config);
   const dispatcher = createDispatcher({ extraCaPem, proxy });
-  const tokenProvider = createCertificateTokenProvider({
-    tenant: config.tenant,
-    clientId: config.clientId,
-    certificatePem: loaded.certificatePem,
-    privateKeyPem: loaded.privateKeyPem,
-    authorityHost: endpoints.authorityHost,
-    graphEndpoint: endpoints.graphEndpoint,
-    dispatcher,
-    logger: logger.child({ module: 'auth' }),
-  });
-  return { clientSecret: undefined, tokenProvider, dispatcher, certificateThumbprint: loaded.thumbprintSha1 };
+  const { tokenProvider, credential } = await openCertificateCredential(config, dispatcher, logger);
+  return { clientSecret: undefined, tokenProvider, dispatcher, certificateThumbprint: credential.thumbprintSha1 };
 }
 
 async function loadProxy(stores: SecretStore[], config: AgentConfig): Promise<ProxySettings | undefined> {

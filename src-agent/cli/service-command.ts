@@ -27,7 +27,7 @@ export interface ServiceInstallOptions {
   account?: string;
 }
 
-/** What `runServiceAction` takes from the machine; tests pass their own. */
+/** Machine access that `runServiceAction` uses; tests pass their own. */
 export interface ServiceDependencies {
   runner: CommandRunner;
   platform: NodeJS.Platform;
@@ -116,7 +116,8 @@ export async function runServiceAction(action: ServiceAction, context: CommandCo
   if (action === 'status') {
     const status = await manager.status();
     deps.write(`${describeStatus(status, name, texts)}\n`);
-    return status.running ? EXIT.ok : status.installed ? EXIT.problems : EXIT.failed;
+    if (status.running) return EXIT.ok;
+  return status.installed ? EXIT.problems : EXIT.failed;
   }
   if (action === 'install') {
     const notes = await manager.install();

@@ -37,7 +37,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
 /** Validates a config object; the error names the first bad field as a path like "mailboxes[0].mailbox". */
 export function parseConfig(raw: unknown, source = 'config.json'): AgentConfig {
   checkRegistrationValues(raw);
-  // reportInput lets a wrong type be told apart from a missing value.
+  // reportInput keeps the input in each issue, which distinguishes a wrong type from a missing value.
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (result.success) {
     return result.data;

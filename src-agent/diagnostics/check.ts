@@ -57,7 +57,7 @@ const CHECK_RETRY = { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2_000 };
  * values, network (DNS, TCP, TLS, proxy), token, permissions in the token, expiry of the secret,
  * user list, mailbox (with `writeTest` also a category set and removed) and clock. The check
  * stops at the first failure and marks later steps skipped. Every step has a status, its
- * duration and, for a problem, an error code whose catalog text says what to do. A failed step
+ * duration and, for a problem, an error code whose catalog text gives the remedy. A failed step
  * never makes this function throw.
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {

@@ -1,7 +1,7 @@
 import { decodeTokenClaims } from '../auth/index.js';
 import type { ErrorCode } from '../errors/index.js';
 
-/** What the `roles` claim of an app-only token says about the agent's permissions. */
+/** Assessment of the agent's permissions from the `roles` claim of an app-only token. */
 export interface RoleAssessment {
   status: 'ok' | 'warning' | 'failed';
   code?: ErrorCode;
@@ -17,9 +17,9 @@ const USER_LIST_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.
 /**
  * Reads the application permissions from an access token's `roles` claim as a first hint. No
  * roles at all means admin consent was never granted, and a token without a role that lists
- * users fails. A missing Mail.ReadWrite is only a warning: a tenant that scopes the app with
+ * users fails. A missing Mail.ReadWrite is only a warning. A tenant that scopes the app with
  * Exchange Online's RBAC for Applications removes the Entra consent for mail on purpose, because
- * Entra grants and RBAC grants add up, so only a request to the mailbox can tell.
+ * Entra grants and RBAC grants add up. Only a request to the mailbox can then show the access.
  */
 export function assessTokenRoles(accessToken: string): RoleAssessment {
   const claim = decodeTokenClaims(accessToken).roles;

@@ -9,7 +9,7 @@ export interface ArchiverErrorOptions {
   cause?: unknown;
   /** HTTP status of the response that caused the error, if any. */
   status?: number;
-  /** Graph's `request-id` header, which Microsoft support asks for. */
+  /** Graph's `request-id` header, which Microsoft support requests. */
   requestId?: string;
   /** True when repeating the same request later may succeed. */
   retryable?: boolean;

@@ -198,7 +198,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   },
   KEYCHAIN_TIMEOUT: {
     en: {
-      message: 'The OS keychain did not answer within {seconds} s.',
+      message: 'The OS keychain did not respond within {seconds} s.',
       remedy: 'Usually a prompt to unlock the keychain or to allow access waits for an answer that nobody gives, or the Secret Service hangs. Linux: unlock the login keyring in the desktop session of the agent\'s account or restart gnome-keyring-daemon, and give a system service the secret as systemd credential. macOS: answer the keychain\'s access prompt with "Always Allow". Windows: check that the agent\'s account can sign in and that its user profile is loaded.',
     },
     de: {
@@ -1086,7 +1086,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
   },
   CONTROL_TIMEOUT: {
     en: {
-      message: 'The agent at {endpoint} did not answer "{operation}" within {ms} ms.',
+      message: 'The agent at {endpoint} did not respond to "{operation}" within {ms} ms.',
       remedy: 'Check in the agent\'s log whether it is busy or hanging, for example on an unreachable network share, and try again.',
     },
     de: {

@@ -8,6 +8,7 @@ import {
 import { endpointsOf } from '../config/load.js';
 import type { Endpoints } from '../config/clouds.js';
 import type { AgentConfig } from '../config/schema.js';
+import { ArchiverError } from '../errors/index.js';
 import type { Logger } from '../log/logger.js';
 import { createDispatcher, loadExtraCa, proxyLabel, resolveProxySettings, type ProxySettings } from '../net/index.js';
 import { defaultSecretStores, resolveClientSecret, resolveProxyPassword, type SecretStore } from '../secrets/secret-store.js';
@@ -59,29 +60,14 @@ export async function openGraphConnection(config: AgentConfig, options: GraphCon
   }
   const dispatcher = createDispatcher({ extraCaPem, proxy });
 
-  const common = {
-    tenant: config.tenant,
-    clientId: config.clientId,
-    authorityHost: endpoints.authorityHost,
-    graphEndpoint: endpoints.graphEndpoint,
-    dispatcher,
-    logger: logger.child({ module: 'auth' }),
-  };
   let tokenProvider: TokenProvider;
   let credential: CredentialInUse;
   if (config.certificate) {
-    const certificate = await loadCertificateCredential(config.certificate.certificateFile, config.certificate.privateKeyFile);
-    tokenProvider = createCertificateTokenProvider({ ...common, certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem });
-    credential = {
-      kind: 'certificate',
-      thumbprintSha1: certificate.thumbprintSha1,
-      thumbprintSha256: certificate.thumbprintSha256,
-      notAfter: certificate.notAfter.toISOString(),
-    };
+    ({ tokenProvider, credential } = await openCertificateCredential(config, dispatcher, logger));
   } else {
     const { secret, source } = await resolveClientSecret(stores, config.clientId);
     logger.info({ source }, 'client secret loaded');
-    tokenProvider = createClientSecretTokenProvider({ ...common, clientSecret: secret });
+    tokenProvider = createClientSecretTokenProvider({ ...tokenProviderBase(config, dispatcher, logger), clientSecret: secret });
     credential = { kind: 'secret', source, hint: secret.slice(0, 3) };
   }
 
@@ -100,5 +86,43 @@ export async function openGraphConnection(config: AgentConfig, options: GraphCon
     graph,
     credential,
     close: () => dispatcher.close(),
+  };
+}
+
+/** Loads the configured certificate and builds its token provider; the connection check uses it too. */
+export async function openCertificateCredential(
+  config: AgentConfig,
+  dispatcher: Dispatcher,
+  logger: Logger,
+): Promise<{ tokenProvider: TokenProvider; credential: Extract<CredentialInUse, { kind: 'certificate' }> }> {
+  if (!config.certificate) {
+    throw new ArchiverError('INTERNAL', { details: { problem: 'no certificate is configured' } });
+  }
+  const certificate = await loadCertificateCredential(config.certificate.certificateFile, config.certificate.privateKeyFile);
+  const tokenProvider = createCertificateTokenProvider({
+    ...tokenProviderBase(config, dispatcher, logger),
+    certificatePem: certificate.certificatePem,
+    privateKeyPem: certificate.privateKeyPem,
+  });
+  return {
+    tokenProvider,
+    credential: {
+      kind: 'certificate',
+      thumbprintSha1: certificate.thumbprintSha1,
+      thumbprintSha256: certificate.thumbprintSha256,
+      notAfter: certificate.notAfter.toISOString(),
+    },
+  };
+}
+
+function tokenProviderBase(config: AgentConfig, dispatcher: Dispatcher, logger: Logger) {
+  const endpoints = endpointsOf(config);
+  return {
+    tenant: config.tenant,
+    clientId: config.clientId,
+    authorityHost: endpoints.authorityHost,
+    graphEndpoint: endpoints.graphEndpoint,
+    dispatcher,
+    logger: logger.child({ module: 'auth' }),
   };
 }

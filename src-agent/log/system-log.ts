@@ -30,7 +30,7 @@ const DEFAULT_MIN_INTERVAL_MS = 60 * 60_000;
 const MAX_MESSAGE_CHARS = 1000;
 
 /**
- * Writes errors and warnings where an admin looks when nobody opens the app: the journal
+ * Writes errors and warnings where an admin looks when no one opens the app: the journal
  * (through syslog) on Linux and macOS, the Windows Event Log on Windows. Each (level, code)
  * pair is written at most once per interval, and the next entry after a pause states how many
  * were left out. The text passes the log redaction, so a registered secret never reaches it.

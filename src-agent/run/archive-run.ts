@@ -77,7 +77,7 @@ export async function archiveRun(deps: RunDependencies): Promise<RunResult> {
     'archive run finished',
   );
   if (fatal) {
-    // So that a failing agent is noticed where nobody opens the app: the journal or Event Log.
+    // The journal or Event Log shows a failing agent even when no one opens the app.
     void reportToSystemLog('error', fatal.code, fatal.message);
   }
   return summary;

@@ -48,8 +48,8 @@ const LEVEL_RANK: Record<HealthLevel, number> = { ok: 0, warning: 1, critical: 2
  * Judges the agent's health from the state database alone, for `status --check`. The
  * scheduler starts a run one interval after the previous one ended, so a gap of two intervals
  * since the last finished run means runs stopped. A run without a finish time counts as in
- * progress while it started or marked a message within two intervals; after that it counts as
- * stalled, which is what a crashed agent leaves behind.
+ * progress while it started or marked a message within two intervals. After that it counts as
+ * stalled, because a crashed agent leaves such a run behind.
  */
 export function evaluateHealth(input: HealthInput): HealthReport {
   const findings: HealthFinding[] = [];

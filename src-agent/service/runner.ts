@@ -39,7 +39,7 @@ export function processRunner(): CommandRunner {
         resolve({ code: error.code === 'ENOENT' ? 127 : 1, stdout, stderr: stderr || error.message });
       });
       child.on('close', (code) => resolve({ code, stdout, stderr }));
-      // A program that exits without reading its stdin makes the write fail with EPIPE; its exit code tells the rest.
+      // A program that exits without reading its stdin makes the write fail with EPIPE; its exit code reports the rest.
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.input ?? '');
     });

@@ -1,8 +1,8 @@
-/** What the service manager reports about the agent's service. */
+/** State of the agent's service as the service manager reports it. */
 export interface ServiceStatus {
   installed: boolean;
   running: boolean;
-  /** True when the service starts with the machine; undefined where the platform did not say. */
+  /** True when the service starts with the machine; undefined where the platform does not report it. */
   enabled?: boolean;
   /** The service manager's own words, for the admin. */
   detail: string;

@@ -10,7 +10,7 @@ import type { CommandRunner } from './runner.js';
 import type { ServiceManager, ServiceNote, ServiceStatus } from './service-types.js';
 import { CREDENTIAL_STORE, credentialFile, renderSystemdUnit, type CredentialMode } from './systemd-unit.js';
 
-/** What the unit is made of: the program, the folders and the credentials. */
+/** Parts of the unit: the program, the folders and the credentials. */
 export interface SystemdInstallPlan {
   launch: AgentLaunch;
   dataDir: string;

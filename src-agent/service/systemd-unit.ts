@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SYSTEMD_CREDENTIAL_NAMES } from '../secrets/systemd-credential-store.js';
 import { SERVICE_DESCRIPTION, SERVICE_NAMES } from './names.js';
 
-/** How systemd hands the secrets to the service. */
+/** Mode in which systemd hands the secrets to the service. */
 export type CredentialMode = 'encrypted' | 'file';
 
 /** Folders where systemd's own tools keep credentials (`systemd-creds`), readable by root only. */

@@ -8,12 +8,12 @@ import type { CommandRunner } from './runner.js';
 import type { ServiceManager, ServiceNote, ServiceStatus } from './service-types.js';
 import { renderWinswXml, type WindowsServiceAccount } from './winsw-xml.js';
 
-/** What the service runs: the Electron binary with the agent entry, the data directory and the account. */
+/** Contents of the service: the Electron binary with the agent entry, the data directory and the account. */
 export interface WinswInstallPlan {
   /** The bundled Electron binary. */
   executable: string;
   entry: string;
-  /** Data directory as the service sees it (`%ProgramData%\\M365 Mail Archiver`). */
+  /** Data directory as the service resolves it (`%ProgramData%\\M365 Mail Archiver`). */
   dataDirSetting: string;
   /** The same folder expanded for this process, to create it and set its permissions. */
   dataDir: string;
@@ -26,7 +26,7 @@ export interface WinswServiceOptions {
   winsw: string;
   /**
    * Where the service configuration is written. It must be a folder only administrators may
-   * change (the install folder), because whoever edits it chooses what runs as the service account.
+   * change (the install folder), because anyone who can edit it chooses what runs as the service account.
    */
   xmlFile: string;
   /** The process runs elevated; asked from Windows with `net session` when absent. */
@@ -36,7 +36,7 @@ export interface WinswServiceOptions {
 }
 
 /**
- * Returns the Windows service manager: a WinSW 3 wrapper around the agent. WinSW asks for
+ * Returns the Windows service manager: a WinSW 3 wrapper around the agent. WinSW requests
  * elevation itself (a UAC prompt) unless the caller is elevated already, but the data
  * directory's permissions need an elevated process too, so the commands require one.
  */

@@ -52,7 +52,7 @@ function toBase64Url(bytes: Buffer): string {
   return bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-/** A deterministic 16-byte key from stable inputs, so content loaded twice gets the same IDs. */
+/** Derives a deterministic 16-byte key from stable inputs, so content loaded twice gets the same IDs. */
 export function stableKey(...parts: string[]): Buffer {
   return createHash('sha256').update(parts.join('\u0000')).digest().subarray(0, 16);
 }

@@ -39,7 +39,7 @@ export interface EmptyReply {
 
 export type Reply = JsonReply | MimeReply | EmptyReply;
 
-/** Graph answers JSON with OData's minimal metadata content type. */
+/** Graph responds with JSON in OData's minimal metadata content type. */
 export const GRAPH_JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export function jsonReply(body: unknown, status = 200, headers: Record<string, string> = {}): JsonReply {
@@ -143,7 +143,7 @@ export function parseSkip(query: ODataQuery): number {
 }
 
 /**
- * Parses `$select` against the resource's properties. Outlook answers an unknown property with
+ * Parses `$select` against the resource's properties. Outlook rejects an unknown property with
  * 400 `RequestBroker--ParseUri` ("Could not find a property named ..."), seen in public client code.
  */
 export function parseSelect(query: ODataQuery, known: ReadonlySet<string>, typeName: string, code = 'RequestBroker--ParseUri'): string[] | undefined {

@@ -110,12 +110,12 @@ export function etagOf(message: StoredMessage): string {
   return `W/"${message.changeKey}"`;
 }
 
-/** The message ID a response shows: immutable when the request sent `Prefer: IdType="ImmutableId"`. */
+/** Returns the message ID a response shows: immutable when the request sent `Prefer: IdType="ImmutableId"`. */
 export function messageIdFor(message: StoredMessage, immutable: boolean): string {
   return immutable ? message.immutableId : message.restId;
 }
 
-/** The full Graph representation; callers project it with `$select`. */
+/** Returns the full Graph representation; callers project it with `$select`. */
 export function messageEntity(message: StoredMessage, immutable: boolean, origin: string): Record<string, unknown> {
   const id = messageIdFor(message, immutable);
   // NOTE: the simulator does not parse MIME bodies, so body, uniqueBody and bodyPreview are empty.
