@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBenchTenant } from '../test/m365-sim/content/demo-tenant.js';
+import { buildFolderTreeTenant, FOLDER_TREE_MAILBOX } from '../test/m365-sim/content/folder-tree-tenant.js';
+import { createMainServices } from '../src-main/app-services.js';
 import type { TenantContent } from '../test/m365-sim/content/types.js';
 import { startSimulator } from '../test/m365-sim/index.js';
 import { writeSimulatorConfig } from './demo-config.js';
@@ -77,13 +79,74 @@ function print(figures: Figures): void {
   );
 }
 
+/**
+ * The wizard's folder tree through main's services: a mailbox with 5,000 folders (15 at the
+ * top), every Graph request delayed by a random 100 to 300 ms, and folder pages cut to 10
+ * whatever `$top` requests. Prints the time until the first level is listed, an expand of a
+ * second-level node right after that (the cold case: its read has just started), and expands
+ * after waiting 1 s, about the time an admin takes to read the list and click.
+ */
+async function measureFolderTree(workDir: string): Promise<void> {
+  const simulator = await startSimulator({ content: buildFolderTreeTenant({ folders: 5000, topLevel: 15 }), folderPageLimit: 10 });
+  simulator.faults.add({ path: /^\/v1\.0\//, action: { kind: 'latency', ms: 100, maxMs: 300 } });
+  const services = createMainServices({
+    dataDir: path.join(workDir, 'folders-data'),
+    preferencesFile: path.join(workDir, 'folders-preferences.json'),
+    appVersion: 'bench',
+    appOrigin: 'http://127.0.0.1:1',
+    systemLanguages: () => ['en-US'],
+    chooseFolder: async () => undefined,
+    openPath: async () => {},
+    agentMode: 'child',
+    connectionDefaults: { endpoints: { authorityHost: simulator.authorityHost, graphEndpoint: simulator.graphEndpoint }, extraCaFile: simulator.caFile },
+    env: {},
+  });
+  const sender = { url: 'http://127.0.0.1:1/', isTopFrame: true, fromOurWindow: true };
+  type Folder = { id: string; displayName: string; childFolderCount: number };
+  const list = async (parentId?: string): Promise<{ folders: Folder[]; ms: number }> => {
+    const startedAt = performance.now();
+    const result = await services.call('listFolders', { mailbox: FOLDER_TREE_MAILBOX, includeHidden: false, ...(parentId ? { parentId } : {}) }, sender);
+    if (!result.ok) throw new Error(`listFolders failed: ${result.code} ${result.text.en.message}`);
+    return { folders: (result.value as { folders: Folder[] }).folders, ms: performance.now() - startedAt };
+  };
+
+  try {
+    const test = await services.call('testConnection', { registration: { tenant: simulator.tenantId, clientId: simulator.clientId, secret: simulator.clientSecret }, mailbox: FOLDER_TREE_MAILBOX }, sender);
+    if (!test.ok) throw new Error(`connection test failed: ${test.code}`);
+
+    const first = await list();
+    const parents = first.folders.filter((folder) => folder.childFolderCount > 0);
+    const cold = await list(parents[0]!.id);
+    const second = await list(parents[1]!.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const afterWaitFirst = await list(parents[2]!.id);
+    const afterWaitLast = await list(parents.at(-1)!.id);
+
+    console.log(`folder tree: 5,000 folders, Graph latency 100-300 ms, folder pages of 10`);
+    const line = (label: string, ms: number) => console.log(`  ${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms`);
+    line(`first level (${first.folders.length} folders)`, first.ms);
+    line(`expand right after it (cold, ${cold.folders.length} folders)`, cold.ms);
+    line(`expand of the next node (${second.folders.length} folders)`, second.ms);
+    line(`expand after 1 s, third node (${afterWaitFirst.folders.length} folders)`, afterWaitFirst.ms);
+    line(`expand after 1 s, last node (${afterWaitLast.folders.length} folders)`, afterWaitLast.ms);
+  } finally {
+    await services.close();
+    await simulator.close();
+  }
+}
+
+// `node --import tsx scripts/bench.ts folders` runs only the folder tree section, which needs no build.
+const only = process.argv[2];
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'm365-bench-'));
 try {
   console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}`);
-  // The empty folder shows the agent's own footprint (Node, tsx, modules) for the rows below.
-  print(await measure('empty pickup folder', await buildBenchTenant({ smallMessages: 0 }), workDir));
-  print(await measure('2000 small messages', await buildBenchTenant({ smallMessages: 2000 }), workDir));
-  print(await measure('one 150 MB message', await buildBenchTenant({ smallMessages: 0, largeMessageBytes: 150 * 2 ** 20, dir: workDir }), workDir));
+  if (only !== 'folders') {
+    // The empty folder shows the agent's own footprint (Node, tsx, modules) for the rows below.
+    print(await measure('empty pickup folder', await buildBenchTenant({ smallMessages: 0 }), workDir));
+    print(await measure('2000 small messages', await buildBenchTenant({ smallMessages: 2000 }), workDir));
+    print(await measure('one 150 MB message', await buildBenchTenant({ smallMessages: 0, largeMessageBytes: 150 * 2 ** 20, dir: workDir }), workDir));
+  }
+  await measureFolderTree(workDir);
 } finally {
   await rm(workDir, { recursive: true, force: true });
 }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autostartFile, disableAutostart, enableAutostart, renderDesktopEntry } from '../src-main/supervisor/autostart.js';
+import { appLoginCommand, autostartFile, disableAutostart, enableAutostart, HIDDEN_START_ARGUMENT, renderDesktopEntry } from '../src-main/supervisor/autostart.js';
 
 const VALIDATOR = 'desktop-file-validate';
 const hasValidator = spawnSync(VALIDATOR, ['--help'], { stdio: 'ignore' }).status === 0;
@@ -86,5 +86,17 @@ describe('autostart', () => {
 
   it('needs the login item setter on Windows', async () => {
     await expect(enableAutostart({ login, platform: 'win32' })).rejects.toThrow(/setLoginItemSettings/);
+  });
+
+  it('starts the packaged app hidden at login', () => {
+    const command = appLoginCommand({ packaged: true, execPath: 'C:\\Program Files\\M365 Mail Archiver\\M365 Mail Archiver.exe', appPath: 'ignored' });
+
+    expect(command).toEqual({ command: 'C:\\Program Files\\M365 Mail Archiver\\M365 Mail Archiver.exe', args: [HIDDEN_START_ARGUMENT] });
+  });
+
+  it('starts Electron with the checkout at login', () => {
+    const command = appLoginCommand({ packaged: false, execPath: '/usr/lib/electron/electron', appPath: '/home/admin/m365-mail-archiver' });
+
+    expect(command).toEqual({ command: '/usr/lib/electron/electron', args: ['/home/admin/m365-mail-archiver', '--hidden'] });
   });
 });

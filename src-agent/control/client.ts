@@ -47,6 +47,8 @@ export interface ControlClient {
   setSettings(settings: AgentConfigInput): Promise<ResultOf<'setSettings'>>;
   setSecret(params: ParamsOf<'setSecret'>): Promise<ResultOf<'setSecret'>>;
   testTarget(params?: ParamsOf<'testTarget'>): Promise<ResultOf<'testTarget'>>;
+  secretStatus(): Promise<ResultOf<'secretStatus'>>;
+  history(params: ParamsOf<'history'>): Promise<ResultOf<'history'>>;
   /** Sends every status and progress event to `listener` from now on; returns the current status. */
   subscribe(listener: (event: ControlEvent) => void): Promise<AgentStatus>;
   /** Calls `listener` once when the connection ends, with the reason unless close() ended it. */
@@ -140,6 +142,8 @@ function typedClient(connection: Connection): ControlClient {
     setSettings: (settings) => call('setSettings', { settings: settings as Record<string, unknown> }),
     setSecret: (params) => call('setSecret', params),
     testTarget: (params) => call('testTarget', params),
+    secretStatus: () => call('secretStatus'),
+    history: (params) => call('history', params),
     async subscribe(listener) {
       connection.eventListeners.add(listener);
       return call('subscribe');

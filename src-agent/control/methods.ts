@@ -10,9 +10,17 @@ import { registerSecret } from '../log/redact.js';
 import type { Logger } from '../log/logger.js';
 import type { AgentRuntime } from '../run/agent.js';
 import type { ArchiveScheduler, ErrorSummary, RunOutcome } from '../run/scheduler.js';
-import { defaultSecretStores, KeychainSecretStore, normalizeSecret, type KeychainOptions, type SecretRef } from '../secrets/secret-store.js';
+import {
+  defaultSecretStores,
+  KeychainSecretStore,
+  normalizeSecret,
+  resolveClientSecret,
+  type KeychainOptions,
+  type SecretRef,
+} from '../secrets/secret-store.js';
 import type { RunRecord } from '../state/runs.js';
 import { agentVersion } from '../version.js';
+import { readHistory } from './history.js';
 import type { AgentStatus, ParamsOf, ResultOf } from './protocol.js';
 import type { MethodHandlers } from './server.js';
 import { redactSettings, restoreRedactedProxy, writeSettingsFile } from './settings-file.js';
@@ -55,6 +63,8 @@ export function createMethodHandlers(context: MethodContext): MethodHandlers {
     setSettings: (params) => serialized(() => saveSettings(context, params.settings)),
     setSecret: (params) => storeSecret(context, params),
     testTarget: (params) => testTarget(context, params ?? {}),
+    secretStatus: () => secretStatus(context),
+    history: (params) => readHistory(context.runtime.state, params.days),
   };
 }
 
@@ -176,6 +186,28 @@ async function placesReadBefore(ref: SecretRef, config: AgentConfig, env: NodeJS
     }
   }
   return places;
+}
+
+/**
+ * Looks the client secret up in the stores a run reads, in the same order, and returns where it
+ * was found and its hint. Without settings there is no client ID to look up, so nothing counts as
+ * stored. A store that fails (a locked keychain) fails the request with its own code.
+ */
+async function secretStatus(context: MethodContext): Promise<ResultOf<'secretStatus'>> {
+  const config = context.runtime.config;
+  if (!config) {
+    return { stored: false };
+  }
+  const stores = defaultSecretStores({ secretFile: config.secretFile, env: context.env ?? process.env, keychain: context.keychain });
+  try {
+    const found = await resolveClientSecret(stores, config.clientId);
+    return { stored: true, place: found.source, hint: found.secret.slice(0, 3) };
+  } catch (error) {
+    if (error instanceof ArchiverError && error.code === 'SECRET_MISSING') {
+      return { stored: false };
+    }
+    throw error;
+  }
 }
 
 /**

@@ -192,6 +192,24 @@ const testTargetResultSchema = z.object({
   totalBytes: count,
 });
 
+const secretStatusResultSchema = z.object({
+  /** Whether a client secret for the configured client ID is found where a run looks for it. */
+  stored: z.boolean(),
+  /** The place a run reads it from, such as the keychain entry or an environment variable. */
+  place: z.string().optional(),
+  /** The secret's first three characters, which Entra ID shows as its hint too. */
+  hint: z.string().max(3).optional(),
+});
+
+const historyDaySchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), archived: count, failed: count, bytes: count });
+
+const historyResultSchema = z.object({
+  /** One entry per UTC day, oldest first, today included; days without activity have zeros. */
+  days: z.array(historyDaySchema),
+  /** Messages in the archive in all, on any day. */
+  archivedTotal: count,
+});
+
 const noParams = z.strictObject({}).optional();
 const absolutePath = z
   .string()
@@ -227,6 +245,13 @@ export const METHODS = {
     params: z.strictObject({ folder: absolutePath.optional(), stagingFolder: absolutePath.optional() }).optional(),
     result: testTargetResultSchema,
   },
+  /**
+   * Whether the agent's account has a client secret for the configured app, where a run reads it
+   * from, and its three-character hint. The value itself never leaves the agent.
+   */
+  secretStatus: { params: noParams, result: secretStatusResultSchema },
+  /** Archived messages, bytes and failed messages per UTC day of the last `days` days, from the state database. */
+  history: { params: z.strictObject({ days: z.number().int().min(1).max(366) }), result: historyResultSchema },
   /** Sends `statusChanged` and `runProgress` notifications on this connection from now on; returns the status. */
   subscribe: { params: noParams, result: agentStatusSchema },
   unsubscribe: { params: noParams, result: z.object({ subscribed: z.literal(false) }) },

@@ -1134,6 +1134,36 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Möglicherweise verwendet ein anderes Programm diesen Namen oder Pfad. Beenden Sie es oder löschen Sie eine übrig gebliebene Socket-Datei unter {endpoint}, und starten Sie den Agenten erneut.',
     },
   },
+  IPC_SENDER_REJECTED: {
+    en: {
+      message: 'The app rejected a request for "{method}" because it did not come from the app\'s own window.',
+      remedy: 'Close any other window or embedded page of the app and use the main window. If this keeps happening, send the app\'s log to support.',
+    },
+    de: {
+      message: 'Die App hat eine Anfrage für "{method}" abgelehnt, weil sie nicht aus dem eigenen Fenster der App kam.',
+      remedy: 'Schließen Sie andere Fenster oder eingebettete Seiten der App und verwenden Sie das Hauptfenster. Tritt der Fehler weiter auf, senden Sie das Protokoll der App an den Support.',
+    },
+  },
+  IPC_INVALID_ARGUMENT: {
+    en: {
+      message: 'The request "{method}" is invalid: {problem}',
+      remedy: 'Reload the window and try again. If this keeps happening, the window and the app may be of different versions: reinstall the app.',
+    },
+    de: {
+      message: 'Die Anfrage "{method}" ist ungültig: {problem}',
+      remedy: 'Laden Sie das Fenster neu und versuchen Sie es erneut. Tritt der Fehler weiter auf, passen Fenster und App möglicherweise nicht zusammen: Installieren Sie die App neu.',
+    },
+  },
+  IPC_CONNECTION_MISSING: {
+    en: {
+      message: 'There is no connection to Microsoft 365 for "{method}" yet: {problem}',
+      remedy: 'Run the connection test with tenant, client ID and client secret first, or save complete settings.',
+    },
+    de: {
+      message: 'Für "{method}" besteht noch keine Verbindung zu Microsoft 365: {problem}',
+      remedy: 'Führen Sie zuerst den Verbindungstest mit Mandant, Client-ID und geheimem Clientschlüssel aus, oder speichern Sie vollständige Einstellungen.',
+    },
+  },
   INTERNAL: {
     en: {
       message: 'An unexpected error occurred: {problem}',

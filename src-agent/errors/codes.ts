@@ -137,6 +137,11 @@ export const ERROR_CODES = [
   'CONTROL_CONNECTION_LOST',
   'CONTROL_LISTEN_FAILED',
 
+  // Calls from the desktop app's window to its main process
+  'IPC_SENDER_REJECTED',
+  'IPC_INVALID_ARGUMENT',
+  'IPC_CONNECTION_MISSING',
+
   // Anything the layers could not classify
   'INTERNAL',
 ] as const;

@@ -120,6 +120,9 @@ const SCOPES: Record<ErrorCode, FailureScope> = {
   CONTROL_PROTOCOL_ERROR: 'run',
   CONTROL_CONNECTION_LOST: 'run',
   CONTROL_LISTEN_FAILED: 'run',
+  IPC_SENDER_REJECTED: 'run',
+  IPC_INVALID_ARGUMENT: 'run',
+  IPC_CONNECTION_MISSING: 'run',
   INTERNAL: 'item',
 };
 

@@ -16,8 +16,9 @@ import type { IpcEventName, IpcMethodName } from './methods.js';
  * carries message and remedy in both languages, filled in by main from the agent's catalog,
  * so a language switch needs no new call.
  *
- * The client secret crosses only from renderer to main (testConnection, storeSecret). No
- * result contains it, nor any part of it beyond the three-character hint Microsoft shows too.
+ * The client secret and the proxy password cross only from renderer to main (checkReachability,
+ * testConnection, storeSecret). No result contains either, nor any part of the client secret
+ * beyond the three-character hint Microsoft shows too.
  */
 
 const errorCodeSchema = z.enum(ERROR_CODES as readonly ErrorCode[] as [ErrorCode, ...ErrorCode[]]);
@@ -58,6 +59,13 @@ const registrationSchema = z.strictObject({
   cloud: cloudSchema.optional(),
   /** An HTTP proxy for both hosts, as in the agent's settings; its password goes through storeSecret later. */
   proxyUrl: z.string().max(2048).optional(),
+  /** The proxy's Basic user name; ignored without `proxyUrl`. */
+  proxyUsername: z.string().max(512).optional(),
+  /**
+   * The proxy password typed in the wizard, used for this test only and kept in memory. Without
+   * it, a `proxyUsername` uses the password stored for that user and proxy.
+   */
+  proxyPassword: z.string().max(4096).optional(),
   /** A PEM file of extra CA certificates, for a TLS-inspecting proxy. */
   extraCaFile: z.string().max(4096).optional(),
 });
@@ -126,6 +134,11 @@ const statusResultSchema = z.object({
   agent: agentStatusSchema.optional(),
   /** Why the agent is unreachable. */
   problem: ipcProblemSchema.optional(),
+  /**
+   * The errors of agent.lastRun with their de/en texts (agent.lastRun carries only English
+   * messages): its fatal error first, then the mailbox errors, then the first 50 item errors.
+   */
+  lastRunProblems: z.array(ipcProblemSchema.extend({ mailbox: z.string().optional(), messageId: z.string().optional() })).optional(),
 });
 export type StatusResult = z.infer<typeof statusResultSchema>;
 
@@ -144,9 +157,22 @@ export const IPC_CONTRACT = {
   },
   /** Saves the admin's language choice for the app. */
   setLanguage: { args: z.strictObject({ language: languageSchema }), result: z.object({ language: languageSchema }) },
-  /** DNS, TCP and TLS to the sign-in and Graph hosts of a cloud, through the configured proxy. */
+  /**
+   * DNS, TCP and TLS to the sign-in and Graph hosts of a cloud, through the proxy. `proxyUrl` is
+   * the proxy typed in the wizard, and an empty string means the wizard sets none, so only
+   * HTTPS_PROXY applies. Without `proxyUrl` the agent's saved proxy is used. The proxy fields
+   * mean the same as in the registration of testConnection.
+   */
   checkReachability: {
-    args: z.strictObject({ cloud: cloudSchema.optional() }).optional(),
+    args: z
+      .strictObject({
+        cloud: cloudSchema.optional(),
+        proxyUrl: registrationSchema.shape.proxyUrl,
+        proxyUsername: registrationSchema.shape.proxyUsername,
+        proxyPassword: registrationSchema.shape.proxyPassword,
+        extraCaFile: registrationSchema.shape.extraCaFile,
+      })
+      .optional(),
     result: z.object({ hosts: z.array(hostReachabilitySchema) }),
   },
   /** Runs the agent's diagnostics with the typed registration; keeps the connection for the wizard's later steps. */
@@ -184,9 +210,12 @@ export const IPC_CONTRACT = {
     args: noArgs,
     result: z.object({ stored: z.boolean(), place: z.string().optional(), hint: z.string().optional() }),
   },
-  /** Hands the secret to the agent, which stores it in its account's keychain. */
+  /**
+   * Hands a secret to the agent, which stores it in its account's keychain: the client secret
+   * (the default), or the password of the proxy user in the saved settings, which must be saved first.
+   */
   storeSecret: {
-    args: z.strictObject({ secret: z.string().min(1).max(4096) }),
+    args: z.strictObject({ secret: z.string().min(1).max(4096), kind: z.enum(['client-secret', 'proxy-password']).optional() }),
     result: z.object({ place: z.string(), warnings: z.array(ipcProblemSchema) }),
   },
   getStatus: { args: noArgs, result: statusResultSchema },

@@ -31,6 +31,18 @@ export function autostartFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(configHome, 'autostart', SERVICE_NAMES.autostartFile);
 }
 
+/** Argument of the login command: the app starts with its agent and tray but without a window. */
+export const HIDDEN_START_ARGUMENT = '--hidden';
+
+/**
+ * Returns the command that starts the desktop app at login: the packaged app's executable, or
+ * Electron with the app's folder when it runs from a checkout.
+ */
+export function appLoginCommand(input: { packaged: boolean; execPath: string; appPath: string }): LoginCommand {
+  const args = input.packaged ? [HIDDEN_START_ARGUMENT] : [input.appPath, HIDDEN_START_ARGUMENT];
+  return { command: input.execPath, args };
+}
+
 /** Makes the desktop session start the app at login (mode "after login"). */
 export async function enableAutostart(options: AutostartOptions): Promise<void> {
   const platform = options.platform ?? process.platform;

@@ -7,5 +7,5 @@ export {
   type SupervisorOptions,
   type SupervisorState,
 } from './agent-supervisor.js';
-export { autostartFile, disableAutostart, enableAutostart, renderDesktopEntry, type AutostartOptions, type LoginCommand, type SetLoginItemSettings } from './autostart.js';
+export { appLoginCommand, autostartFile, disableAutostart, enableAutostart, HIDDEN_START_ARGUMENT, renderDesktopEntry, type AutostartOptions, type LoginCommand, type SetLoginItemSettings } from './autostart.js';
 export { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './backoff.js';

@@ -20,6 +20,8 @@ export interface ResolvedOptions {
   /** Whether the first page of a delta round without a delta token is empty, as Graph often sends it. */
   emptyDeltaFirstPage: boolean;
   deltaPageSize: number;
+  /** Cap on every folder page; undefined leaves the page size to `$top`. */
+  folderPageLimit: number | undefined;
 }
 
 export interface SimulatorCore {

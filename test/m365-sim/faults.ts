@@ -107,7 +107,7 @@ export async function applyFaults(core: SimulatorCore, method: string, pathAndQu
 async function runAction(core: SimulatorCore, action: FaultAction, pathAndQuery: string, outcome: FaultOutcome): Promise<GraphError | undefined> {
   switch (action.kind) {
     case 'latency':
-      outcome.latencyMs += action.ms;
+      outcome.latencyMs += action.maxMs === undefined ? action.ms : action.ms + Math.random() * Math.max(0, action.maxMs - action.ms);
       return undefined;
     case 'before':
       if (core.simulator !== undefined) await action.callback(core.simulator);

@@ -72,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       accessDeniedMailboxes: new Set((options.accessDeniedMailboxes ?? []).map((mailbox) => mailbox.toLowerCase())),
       emptyDeltaFirstPage: options.emptyDeltaFirstPage ?? true,
       deltaPageSize: options.deltaPageSize ?? 10,
+      folderPageLimit: options.folderPageLimit,
     },
     clock,
     tenant: new TenantStore(options.content, clock),

@@ -43,6 +43,11 @@ export interface SimulatorOptions {
   emptyDeltaFirstPage?: boolean;
   /** Messages per delta page when neither `$top` nor `Prefer: odata.maxpagesize` sets one; defaults to 10. */
   deltaPageSize?: number;
+  /**
+   * Largest folder page the simulator sends, whatever `$top` asks for, as a server would whose
+   * folder maximum is below the requested size. Graph documents no maximum for folder lists.
+   */
+  folderPageLimit?: number;
 }
 
 /** One request as the simulator saw it, for assertions in tests. */
@@ -66,7 +71,8 @@ export interface RecordedRequest {
 }
 
 export type FaultAction =
-  | { kind: 'latency'; ms: number }
+  /** Adds `ms` of processing time, or a uniformly random time from `ms` to `maxMs` when that is set. */
+  | { kind: 'latency'; ms: number; maxMs?: number }
   | { kind: 'status'; status: 429 | 500 | 502 | 503 | 504; retryAfter?: string; code?: string; message?: string }
   /** Sends the headers and `afterBytes` of the body, then destroys the socket. */
   | { kind: 'reset-mid-body'; afterBytes: number }

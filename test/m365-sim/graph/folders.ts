@@ -82,7 +82,8 @@ function contextUrl(core: SimulatorCore, userSegment: string, select: string[] |
 export function listFolders(core: SimulatorCore, request: GraphRequest, mailbox: MailboxStore, parent: StoredFolder, userSegment: string, linkPath: string): Reply {
   const query = request.query;
   allowOnly(query, ['$select', '$top', '$skip', '$count', '$filter']);
-  const top = parseTop(query, DEFAULT_PAGE, MAX_PAGE);
+  const requestedTop = parseTop(query, DEFAULT_PAGE, MAX_PAGE);
+  const top = Math.min(requestedTop, core.options.folderPageLimit ?? requestedTop);
   const skip = parseSkip(query);
   const select = parseSelect(query, FOLDER_PROPERTIES, 'microsoft.graph.mailFolder');
   const includeHidden = customFlag(query, 'includeHiddenFolders');

@@ -1,0 +1,6 @@
+import type { WizardDraft } from './draft.js';
+
+export interface StepProps {
+  draft: WizardDraft;
+  update(change: Partial<WizardDraft>): void;
+}
