@@ -9,6 +9,7 @@ import { registerControlCommands } from './ctl-command.js';
 import { runOnceCommand, runScheduledCommand } from './run-commands.js';
 import { registerSecretCommands } from './secret-command.js';
 import { registerServiceCommands } from './service-command.js';
+import { registerStateCommands } from './state-command.js';
 import { statusCommand } from './status-command.js';
 import { verifyCommand } from './verify-command.js';
 import { formatError } from './output.js';
@@ -101,6 +102,7 @@ program
 registerSecretCommands(program, contextOf);
 registerControlCommands(program, contextOf);
 registerServiceCommands(program, contextOf);
+registerStateCommands(program, contextOf);
 
 try {
   await program.parseAsync(process.argv);
