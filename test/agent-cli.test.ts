@@ -34,9 +34,9 @@ describe('agent CLI', () => {
     const cli = await current.runCli(['once'], { LANG: 'de_DE.UTF-8' });
 
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toContain('Fehler [CONFIG_INVALID]: Die Konfiguration ist ungültig bei "mailboxes[0].mailbox"');
+    expect(cli.stderr).toContain('Fehler [CONFIG_INVALID]: Die Konfiguration ist ungültig bei „mailboxes[0].mailbox“');
     expect(cli.stderr).toContain('muss eine E-Mail-Adresse (Benutzerprinzipalname) oder eine Benutzerobjekt-ID sein');
-    expect(cli.stderr).toContain('Abhilfe: Korrigieren oder ergänzen Sie "mailboxes[0].mailbox"');
+    expect(cli.stderr).toContain('Abhilfe: Korrigieren oder ergänzen Sie „mailboxes[0].mailbox“');
   });
 
   it('says where it looked for a missing secret', async () => {

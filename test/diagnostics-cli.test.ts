@@ -59,7 +59,7 @@ describe('check command', () => {
 
     expect(cli.code).toBe(2);
     expect(cli.stdout).toContain('[Fehler] Zugriffstoken [AUTH_SECRET_INVALID]');
-    expect(cli.stdout).toContain('Abhilfe: Kopieren Sie unter "Zertifikate & Geheimnisse" den Wert');
+    expect(cli.stdout).toContain('Abhilfe: Kopieren Sie unter „Zertifikate & Geheimnisse“ den Wert');
     expect(cli.stdout).toContain('[Übersprungen] Postfach');
     expect(cli.stdout).toContain('Ergebnis: Fehlgeschlagen.');
     expect(cli.stdout + cli.stderr).not.toContain(wrong);

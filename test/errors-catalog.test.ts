@@ -28,7 +28,7 @@ describe('ArchiverError', () => {
   it('fills placeholders in both languages', () => {
     const error = new ArchiverError('CONFIG_INVALID', { details: { field: 'mailboxes[0].mailbox', problem: 'missing', path: '/etc/config.json' } });
     expect(error.message).toContain('mailboxes[0].mailbox');
-    expect(error.localize('de').message).toBe('Die Konfiguration ist ungültig bei "mailboxes[0].mailbox": missing');
+    expect(error.localize('de').message).toBe('Die Konfiguration ist ungültig bei „mailboxes[0].mailbox“: missing');
     expect(error.localize('de').remedy).toContain('/etc/config.json');
   });
 

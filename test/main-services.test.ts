@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src-agent/log/logger.js';
 import { KeychainSecretStore } from '../src-agent/secrets/secret-store.js';
 import { createMainServices, type MainServices, type SenderInfo } from '../src-main/app-services.js';
-import type { DirectoryUser, IpcResult, MailFolder, StatusResult } from '../src-main/ipc/contract.js';
+import type { DirectoryUser, IpcResult, MailFolder, StatusResult, ValueOf } from '../src-main/ipc/contract.js';
 import type { IpcEventName } from '../src-main/ipc/methods.js';
 import { ANNA, SCANNER, startSmall } from './m365-sim/testing.js';
 import type { RunningSimulator } from './m365-sim/index.js';
@@ -140,10 +140,12 @@ describe('main services against the simulator and an agent', () => {
   });
 
   it('right secret passes every step', async () => {
-    const result = await value<{ ok: boolean; steps: Array<{ id: string; status: string }> }>('testConnection', { registration: registration(simulator.clientSecret) });
+    const result = await value<ValueOf<'testConnection'>>('testConnection', { registration: registration(simulator.clientSecret) });
     expect(result.ok).toBe(true);
     expect(result.steps.map((step) => step.status)).not.toContain('failed');
     expect(result.steps.find((step) => step.id === 'mailbox')?.status).toBe('ok');
+    expect(result.credentialExpiry?.source).toBe('graph');
+    expect(result.credentialExpiry?.expiresOn).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('connection test shows no command-line hints', async () => {

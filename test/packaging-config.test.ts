@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
+import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build as viteBuild } from 'vite';
@@ -43,10 +44,13 @@ async function loadConfig(): Promise<BuilderConfig> {
   return parse(await readFile(CONFIG_FILE, 'utf8')) as BuilderConfig;
 }
 
-/** electron-builder matches file patterns against paths relative to the app folder, with forward slashes. */
+/**
+ * electron-builder matches file patterns against paths relative to the app folder, with forward
+ * slashes, through minimatch (the same major version as app-builder-lib 26 uses).
+ */
 function matchesAny(relative: string, patterns: readonly string[]): boolean {
-  const included = patterns.filter((pattern) => !pattern.startsWith('!')).some((pattern) => path.matchesGlob(relative, pattern));
-  const excluded = patterns.filter((pattern) => pattern.startsWith('!')).some((pattern) => path.matchesGlob(relative, pattern.slice(1)));
+  const included = patterns.filter((pattern) => !pattern.startsWith('!')).some((pattern) => minimatch(relative, pattern, { dot: true }));
+  const excluded = patterns.filter((pattern) => pattern.startsWith('!')).some((pattern) => minimatch(relative, pattern.slice(1), { dot: true }));
   return included && !excluded;
 }
 

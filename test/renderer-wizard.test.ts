@@ -16,9 +16,52 @@ if (missingTools.length > 0) {
 }
 
 const TEXTS = {
-  de: { next: 'Weiter', prerequisites: 'Voraussetzungen', save: 'Speichern und starten', overview: 'Jetzt archivieren', noMailbox: 'kein Postfach' },
-  en: { next: 'Next', prerequisites: 'Prerequisites', save: 'Save and start', overview: 'Archive now', noMailbox: 'no mailbox' },
+  de: {
+    next: 'Weiter',
+    back: 'Zurück',
+    prerequisites: 'Voraussetzungen',
+    save: 'Speichern und starten',
+    overview: 'Jetzt archivieren',
+    noMailbox: 'kein Postfach',
+    searchHint: 'Geben Sie die ersten Buchstaben ein.',
+    pickHint: 'Wählen Sie ein Postfach aus der Liste.',
+    noChoiceHint: 'Keiner der gefundenen Benutzer hat ein Postfach. Suchen Sie nach einem anderen Namen.',
+    folderSelected: 'Gewählter Ordner: Abholordner',
+    staging: 'Zwischenordner: ',
+    expiryFound: (date: string) => `Aus Entra ID gelesen: ${date}`,
+    summaryExpiry: (date: string) => `${date} (aus Entra ID gelesen)`,
+    agentTitle: 'Agent',
+    agentMode: 'Läuft mit der App, die nach der Anmeldung startet.',
+    connectionNeeded: 'Testen Sie die Verbindung, bevor Sie fortfahren.',
+  },
+  en: {
+    next: 'Next',
+    back: 'Back',
+    prerequisites: 'Prerequisites',
+    save: 'Save and start',
+    overview: 'Archive now',
+    noMailbox: 'no mailbox',
+    searchHint: 'Type the first letters.',
+    pickHint: 'Pick a mailbox from the list.',
+    noChoiceHint: 'None of the users found has a mailbox. Search for another name.',
+    folderSelected: 'Selected folder: Abholordner',
+    staging: 'Staging folder: ',
+    expiryFound: (date: string) => `Read from Entra ID: ${date}`,
+    summaryExpiry: (date: string) => `${date} (read from Entra ID)`,
+    agentTitle: 'Agent',
+    agentMode: 'Runs with the app, which starts after login.',
+    connectionNeeded: 'Test the connection before you continue.',
+  },
 } as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// The simulator registers the client secret with an end of validity 730 days after its start.
+const SIMULATOR_SECRET_DAYS = 730;
+
+/** Formats YYYY-MM-DD the way the wizard shows dates (Node's ICU and Chromium's agree on these forms). */
+function shownDay(day: string, language: 'de' | 'en'): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(language, { dateStyle: 'medium', timeZone: 'UTC' });
+}
 
 let buildDir: string | undefined;
 let session: KeyringSession | undefined;
@@ -67,15 +110,26 @@ describe.skipIf(unavailable !== undefined || missingTools.length > 0)('wizard to
       // A stored secret is absent on a fresh machine, so the secret field is shown.
       expect(await testConnection(ui, backend.simulator, backend.simulator.clientSecret)).toBe(true);
       expect(await page.locator('[data-testid="check-step"][data-status="failed"]').count()).toBe(0);
+
+      // The test read the secret's end of validity from the app registration in the simulator.
+      const expiryFound = byTestId(page, 'secret-expiry-found');
+      const expiryDate = (await expiryFound.getAttribute('data-date')) ?? '';
+      const expectedEnd = Date.now() + SIMULATOR_SECRET_DAYS * DAY_MS;
+      expect(Math.abs(Date.parse(`${expiryDate}T00:00:00Z`) - expectedEnd)).toBeLessThan(2 * DAY_MS);
+      expect(await expiryFound.innerText()).toBe(texts.expiryFound(shownDay(expiryDate, language)));
       await next(page, 'mailbox');
 
+      expect(await byTestId(page, 'wizard-blocker').innerText()).toBe(texts.searchHint);
       await byTestId(page, 'user-search').fill('S');
       const scanner = page.locator(`[data-testid="user-option"][data-address="${SCANNER}"]`);
       await scanner.waitFor();
       expect(await scanner.isDisabled()).toBe(true);
       expect(await scanner.innerText()).toContain(texts.noMailbox);
+      expect(await byTestId(page, 'wizard-blocker').innerText()).toBe(texts.noChoiceHint);
       await ui.screenshot('mailbox-without-exchange');
       await byTestId(page, 'user-search').fill('Anna');
+      await page.locator(`[data-testid="user-option"][data-address="${ANNA}"]`).waitFor();
+      await page.locator('[data-testid="wizard-blocker"]', { hasText: texts.pickHint }).waitFor();
       await page.locator(`[data-testid="user-option"][data-address="${ANNA}"]`).click();
       await byTestId(page, 'mailbox-selected').waitFor();
       await ui.screenshot('mailbox-picked');
@@ -84,6 +138,7 @@ describe.skipIf(unavailable !== undefined || missingTools.length > 0)('wizard to
       const pickup = page.locator('[role="treeitem"]', { hasText: 'Abholordner' });
       await pickup.click();
       await page.locator('[role="treeitem"][aria-selected="true"]', { hasText: 'Abholordner' }).waitFor();
+      expect(await byTestId(page, 'folder-selected').innerText()).toBe(texts.folderSelected);
       expect(await page.locator('[role="treeitem"]', { hasText: 'Verborgen' }).count()).toBe(0);
       await byTestId(page, 'show-hidden').click();
       await page.locator('[role="treeitem"]', { hasText: 'Verborgen' }).waitFor();
@@ -96,6 +151,7 @@ describe.skipIf(unavailable !== undefined || missingTools.length > 0)('wizard to
       const targetResult = byTestId(page, 'target-result');
       await targetResult.waitFor();
       expect(await targetResult.getAttribute('data-network-share')).toBe('false');
+      expect(await targetResult.innerText()).toContain(texts.staging);
       await ui.screenshot('target-tested');
       await next(page, 'schedule');
 
@@ -103,16 +159,26 @@ describe.skipIf(unavailable !== undefined || missingTools.length > 0)('wizard to
       expect(await byTestId(page, 'category-preview').innerText()).toContain('Archiviert');
       await byTestId(page, 'interval').fill('60');
       await ui.screenshot('schedule');
+      // The current step is bold and must stay on one line, and the sidebar keeps its width.
+      const currentEntry = await page.locator('nav li[aria-current="step"]').boundingBox();
+      const firstEntry = await page.locator('nav li').first().boundingBox();
+      expect(currentEntry?.height).toBe(firstEntry?.height);
+      const stepLeftOnSchedule = (await byTestId(page, 'step-schedule').boundingBox())?.x;
       await next(page, 'summary');
+      expect((await byTestId(page, 'step-summary').boundingBox())?.x).toBe(stepLeftOnSchedule);
 
       const summary = await byTestId(page, 'summary').innerText();
       expect(summary).toContain(ANNA);
       expect(summary).toContain('Abholordner');
       expect(summary).toContain(backend.targetDir);
       expect(summary).not.toContain(backend.simulator.clientSecret);
+      expect(summary).toContain(texts.summaryExpiry(shownDay(expiryDate, language)));
       await ui.screenshot('summary');
       const save = byTestId(page, 'save-and-start');
       expect(await save.innerText()).toBe(texts.save);
+      // "Back" sits left of the primary button in the footer, as on every other step.
+      const footerButtons = await page.locator('[data-testid="wizard-footer"] button').allInnerTexts();
+      expect(footerButtons.slice(0, 2)).toEqual([texts.back, texts.save]);
       await save.click();
 
       await byTestId(page, 'dashboard').waitFor();
@@ -139,6 +205,8 @@ describe.skipIf(unavailable !== undefined || missingTools.length > 0)('wizard to
       expect(backend.openedPaths).toHaveLength(1);
       expect(backend.openedPaths[0]!.startsWith(backend.dataDir)).toBe(true);
       expect(await byTestId(page, 'secret-expiry-status').getAttribute('data-days')).not.toBeNull();
+      expect(await byTestId(page, 'agent-card-title').innerText()).toBe(texts.agentTitle);
+      expect(await byTestId(page, 'agent-mode').innerText()).toBe(texts.agentMode);
 
       // "Change settings" reopens the wizard with the saved values; the stored secret shows only its hint.
       await byTestId(page, 'change-settings').click();
@@ -150,7 +218,31 @@ describe.skipIf(unavailable !== undefined || missingTools.length > 0)('wizard to
       await stored.waitFor();
       expect(await stored.innerText()).toContain(`${backend.simulator.clientSecret.slice(0, 3)}…`);
       expect(await byTestId(page, 'secret').count()).toBe(0);
+      // The date comes from the agent's own check after saving, before any new connection test.
+      expect(await byTestId(page, 'secret-expiry-found').getAttribute('data-date')).toBe(expiryDate);
       await ui.screenshot('settings-reopened');
+
+      // Unchanged connection fields need no new test: main browses with the saved settings.
+      const nextButton = byTestId(page, 'wizard-next');
+      expect(await nextButton.isEnabled()).toBe(true);
+      expect(await byTestId(page, 'wizard-blocker').count()).toBe(0);
+
+      // A new secret, or a changed tenant, requires a test until the field is as saved again.
+      await byTestId(page, 'secret-replace').click();
+      await byTestId(page, 'secret').fill('new~secret~value~0123456789abcdefghij');
+      expect(await nextButton.isDisabled()).toBe(true);
+      expect(await byTestId(page, 'wizard-blocker').innerText()).toBe(texts.connectionNeeded);
+      await byTestId(page, 'secret-keep').click();
+      expect(await nextButton.isEnabled()).toBe(true);
+      await byTestId(page, 'tenant').fill(`${backend.simulator.tenantId}0`);
+      expect(await nextButton.isDisabled()).toBe(true);
+      await byTestId(page, 'tenant').fill(backend.simulator.tenantId);
+      expect(await nextButton.isEnabled()).toBe(true);
+
+      await next(page, 'mailbox');
+      await byTestId(page, 'user-search').fill('Anna');
+      await page.locator(`[data-testid="user-option"][data-address="${ANNA}"]`).waitFor();
+      await ui.screenshot('settings-mailbox-without-test');
       await byTestId(page, 'wizard-cancel').click();
       await byTestId(page, 'dashboard').waitFor();
       expect(await page.content()).not.toContain(backend.simulator.clientSecret);

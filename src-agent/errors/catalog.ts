@@ -22,7 +22,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die Konfigurationsdatei {path} existiert nicht.',
-      remedy: 'Legen Sie sie an, wie README.de.md unter "Den Agenten mit Ihrem Mandanten verbinden" beschreibt, oder geben Sie die richtige Datei mit --config bzw. den Ordner mit --data-dir an.',
+      remedy: 'Legen Sie sie an, wie README.de.md unter „Den Agenten mit Ihrem Mandanten verbinden“ beschreibt, oder geben Sie die richtige Datei mit --config bzw. den Ordner mit --data-dir an.',
     },
   },
   CONFIG_INVALID: {
@@ -31,8 +31,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Correct or add "{field}" in {path} and start the agent again.',
     },
     de: {
-      message: 'Die Konfiguration ist ungültig bei "{field}": {problem}',
-      remedy: 'Korrigieren oder ergänzen Sie "{field}" in {path} und starten Sie den Agenten neu.',
+      message: 'Die Konfiguration ist ungültig bei „{field}“: {problem}',
+      remedy: 'Korrigieren oder ergänzen Sie „{field}“ in {path} und starten Sie den Agenten neu.',
     },
   },
   CONFIG_UNREADABLE: {
@@ -62,7 +62,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die zusätzliche CA-Zertifikatsdatei {path} ist nicht lesbar oder enthält kein PEM-Zertifikat.',
-      remedy: 'Exportieren Sie das Stammzertifikat Ihres TLS-prüfenden Proxys als PEM (Base64) und tragen Sie den Pfad in "extraCaFile" ein.',
+      remedy: 'Exportieren Sie das Stammzertifikat Ihres TLS-prüfenden Proxys als PEM (Base64) und tragen Sie den Pfad in „extraCaFile“ ein.',
     },
   },
   CERTIFICATE_UNREADABLE: {
@@ -72,7 +72,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Das Zertifikat in {path} kann nicht als Anmeldeinformation verwendet werden: {problem}',
-      remedy: 'Exportieren Sie Zertifikat und privaten Schlüssel als PEM-Dateien, den Schlüssel unverschlüsselt und als RSA mit mindestens 2048 Bit, und tragen Sie die Pfade in "certificate.certificateFile" und "certificate.privateKeyFile" ein.',
+      remedy: 'Exportieren Sie Zertifikat und privaten Schlüssel als PEM-Dateien, den Schlüssel unverschlüsselt und als RSA mit mindestens 2048 Bit, und tragen Sie die Pfade in „certificate.certificateFile“ und „certificate.privateKeyFile“ ein.',
     },
   },
   CERTIFICATE_KEY_MISMATCH: {
@@ -92,7 +92,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Das Zertifikat in {path} (Fingerabdruck {thumbprint}) ist am {notAfter} abgelaufen.',
-      remedy: 'Erstellen Sie ein neues Zertifikat, laden Sie dessen öffentlichen Teil unter "Zertifikate & Geheimnisse" in die App-Registrierung hoch und tragen Sie die neuen Dateien in "certificate.certificateFile" und "certificate.privateKeyFile" ein.',
+      remedy: 'Erstellen Sie ein neues Zertifikat, laden Sie dessen öffentlichen Teil unter „Zertifikate & Geheimnisse“ in die App-Registrierung hoch und tragen Sie die neuen Dateien in „certificate.certificateFile“ und „certificate.privateKeyFile“ ein.',
     },
   },
   CERTIFICATE_NOT_YET_VALID: {
@@ -113,7 +113,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Es wurde kein geheimer Clientschlüssel gefunden (gesucht in: {sources}).',
-      remedy: 'Speichern Sie den Schlüssel mit "m365-archiver secret set" oder der Desktop-App im Schlüsselspeicher des Betriebssystems für das Konto des Agenten, setzen Sie AZURE_CLIENT_SECRET für eine Shell, übergeben Sie ihn einem Linux-Dienst als systemd-Credential m365-archiver-client-secret oder verweisen Sie mit "secretFile" auf eine Datei, die nur das Konto des Agenten lesen darf. Ein Schlüssel im Schlüsselspeicher wird nur gefunden, wenn der Agent unter dem Konto läuft, das ihn gespeichert hat.',
+      remedy: 'Speichern Sie den Schlüssel mit „m365-archiver secret set“ oder der Desktop-App im Schlüsselspeicher des Betriebssystems für das Konto des Agenten, setzen Sie AZURE_CLIENT_SECRET für eine Shell, übergeben Sie ihn einem Linux-Dienst als systemd-Credential m365-archiver-client-secret oder verweisen Sie mit „secretFile“ auf eine Datei, die nur das Konto des Agenten lesen darf. Ein Schlüssel im Schlüsselspeicher wird nur gefunden, wenn der Agent unter dem Konto läuft, das ihn gespeichert hat.',
     },
   },
   SECRET_FILE_INSECURE: {
@@ -123,7 +123,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die Schlüsseldatei {path} ist für andere Benutzer lesbar (Modus {mode}) und wird deshalb nicht verwendet.',
-      remedy: 'Führen Sie chmod 600 "{path}" aus und machen Sie das Konto des Agenten zum Besitzer.',
+      remedy: 'Führen Sie chmod 600 „{path}“ aus und machen Sie das Konto des Agenten zum Besitzer.',
     },
   },
   SECRET_FILE_UNREADABLE: {
@@ -133,7 +133,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die Schlüsseldatei {path} konnte nicht gelesen werden: {problem}',
-      remedy: 'Prüfen Sie den Pfad in "secretFile" und ob das Konto des Agenten die Datei lesen darf.',
+      remedy: 'Prüfen Sie den Pfad in „secretFile“ und ob das Konto des Agenten die Datei lesen darf.',
     },
   },
   SECRET_FILE_NOT_WRITABLE: {
@@ -143,7 +143,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die Schlüsseldatei {path} konnte nicht geschrieben werden: {problem}',
-      remedy: 'Prüfen Sie, ob der Ordner von "secretFile" existiert und das Konto des Agenten darin schreiben darf.',
+      remedy: 'Prüfen Sie, ob der Ordner von „secretFile“ existiert und das Konto des Agenten darin schreiben darf.',
     },
   },
   SECRET_FILE_UNSUPPORTED: {
@@ -153,7 +153,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Eine Schlüsseldatei ({path}) wird unter Windows nicht unterstützt, weil der Agent dort nicht prüfen kann, wer sie lesen darf.',
-      remedy: 'Entfernen Sie "secretFile" aus der Konfiguration und speichern Sie den Schlüssel in der Windows-Anmeldeinformationsverwaltung: Führen Sie "m365-archiver secret set" unter dem Konto aus, unter dem der Agent läuft, oder verwenden Sie die Desktop-App.',
+      remedy: 'Entfernen Sie „secretFile“ aus der Konfiguration und speichern Sie den Schlüssel in der Windows-Anmeldeinformationsverwaltung: Führen Sie „m365-archiver secret set“ unter dem Konto aus, unter dem der Agent läuft, oder verwenden Sie die Desktop-App.',
     },
   },
   SECRET_CREDENTIAL_UNREADABLE: {
@@ -173,7 +173,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Für den Proxy-Benutzer {user} wurde kein Passwort gefunden (gesucht in: {sources}).',
-      remedy: 'Speichern Sie es mit "m365-archiver secret set --proxy" oder der Desktop-App, setzen Sie M365_ARCHIVER_PROXY_PASSWORD für eine Shell oder übergeben Sie es einem Linux-Dienst als systemd-Credential m365-archiver-proxy-password.',
+      remedy: 'Speichern Sie es mit „m365-archiver secret set --proxy“ oder der Desktop-App, setzen Sie M365_ARCHIVER_PROXY_PASSWORD für eine Shell oder übergeben Sie es einem Linux-Dienst als systemd-Credential m365-archiver-proxy-password.',
     },
   },
   KEYCHAIN_UNAVAILABLE: {
@@ -183,7 +183,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der Schlüsselspeicher des Betriebssystems ist nicht erreichbar: {problem}',
-      remedy: 'Linux: Der Schlüsselspeicher ist ein Secret Service (GNOME-Schlüsselbund) in der D-Bus-Sitzung einer Desktop-Anmeldung. Installieren Sie libsecret-1-0 und gnome-keyring und starten Sie den Agenten in dieser Sitzung. Ein Systemdienst hat keine solche Sitzung; übergeben Sie ihm den Schlüssel deshalb als systemd-Credential (LoadCredentialEncrypted=) oder über "secretFile". Windows: Starten Sie den Agenten unter dem Konto, das den Schlüssel in der Anmeldeinformationsverwaltung gespeichert hat, mit geladenem Benutzerprofil.',
+      remedy: 'Linux: Der Schlüsselspeicher ist ein Secret Service (GNOME-Schlüsselbund) in der D-Bus-Sitzung einer Desktop-Anmeldung. Installieren Sie libsecret-1-0 und gnome-keyring und starten Sie den Agenten in dieser Sitzung. Ein Systemdienst hat keine solche Sitzung; übergeben Sie ihm den Schlüssel deshalb als systemd-Credential (LoadCredentialEncrypted=) oder über „secretFile“. Windows: Starten Sie den Agenten unter dem Konto, das den Schlüssel in der Anmeldeinformationsverwaltung gespeichert hat, mit geladenem Benutzerprofil.',
     },
   },
   KEYCHAIN_LOCKED: {
@@ -193,7 +193,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der Schlüsselspeicher des Betriebssystems ist gesperrt ({problem}).',
-      remedy: 'Linux: Entsperren Sie den Anmelde-Schlüsselbund des Agentenkontos durch eine Desktop-Anmeldung oder indem Sie den Schlüsselbund-Dienst in der D-Bus-Sitzung dieses Kontos entsperrt neu starten: gnome-keyring-daemon --replace --daemonize --unlock --components=secrets (Passwort des Schlüsselbunds über stdin). Ein Dienst kann keine Entsperrabfrage beantworten; übergeben Sie einem Linux-Dienst den Schlüssel deshalb als systemd-Credential. macOS: Entsperren Sie den Anmeldeschlüsselbund mit "security unlock-keychain". Windows: Melden Sie sich einmal mit dem Konto des Agenten an, damit seine Anmeldeinformationsverwaltung verfügbar ist.',
+      remedy: 'Linux: Entsperren Sie den Anmelde-Schlüsselbund des Agentenkontos durch eine Desktop-Anmeldung oder indem Sie den Schlüsselbund-Dienst in der D-Bus-Sitzung dieses Kontos entsperrt neu starten: gnome-keyring-daemon --replace --daemonize --unlock --components=secrets (Passwort des Schlüsselbunds über stdin). Ein Dienst kann keine Entsperrabfrage beantworten; übergeben Sie einem Linux-Dienst den Schlüssel deshalb als systemd-Credential. macOS: Entsperren Sie den Anmeldeschlüsselbund mit „security unlock-keychain“. Windows: Melden Sie sich einmal mit dem Konto des Agenten an, damit seine Anmeldeinformationsverwaltung verfügbar ist.',
     },
   },
   KEYCHAIN_TIMEOUT: {
@@ -203,7 +203,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der Schlüsselspeicher des Betriebssystems hat nicht innerhalb von {seconds} s geantwortet.',
-      remedy: 'Meist wartet eine Abfrage zum Entsperren oder zum Zugriff auf eine Antwort, die niemand gibt, oder der Secret Service hängt. Linux: Entsperren Sie den Anmelde-Schlüsselbund in der Desktop-Sitzung des Agentenkontos oder starten Sie gnome-keyring-daemon neu, und übergeben Sie einem Systemdienst den Schlüssel als systemd-Credential. macOS: Beantworten Sie die Zugriffsabfrage des Schlüsselbunds mit "Immer erlauben". Windows: Prüfen Sie, ob sich das Konto des Agenten anmelden kann und sein Benutzerprofil geladen ist.',
+      remedy: 'Meist wartet eine Abfrage zum Entsperren oder zum Zugriff auf eine Antwort, die niemand gibt, oder der Secret Service hängt. Linux: Entsperren Sie den Anmelde-Schlüsselbund in der Desktop-Sitzung des Agentenkontos oder starten Sie gnome-keyring-daemon neu, und übergeben Sie einem Systemdienst den Schlüssel als systemd-Credential. macOS: Beantworten Sie die Zugriffsabfrage des Schlüsselbunds mit „Immer erlauben“. Windows: Prüfen Sie, ob sich das Konto des Agenten anmelden kann und sein Benutzerprofil geladen ist.',
     },
   },
 
@@ -213,7 +213,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Enter the tenant ID (Overview page of Entra ID) or the primary domain such as contoso.onmicrosoft.com, and check that the cloud (global, US Government, China) is right.',
     },
     de: {
-      message: 'Microsoft Entra ID kennt den Mandanten "{tenant}" nicht (AADSTS90002).',
+      message: 'Microsoft Entra ID kennt den Mandanten „{tenant}“ nicht (AADSTS90002).',
       remedy: 'Geben Sie die Mandanten-ID (Übersichtsseite von Entra ID) oder die primäre Domäne wie contoso.onmicrosoft.com ein und prüfen Sie, ob die Cloud (global, US Government, China) stimmt.',
     },
   },
@@ -223,8 +223,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Enter the tenant ID (a GUID) or the primary domain, without "https://" and without an e-mail address.',
     },
     de: {
-      message: 'Der Mandant "{tenant}" ist weder eine Mandanten-ID noch ein gültiger Domänenname.',
-      remedy: 'Geben Sie die Mandanten-ID (eine GUID) oder die primäre Domäne ein, ohne "https://" und ohne E-Mail-Adresse.',
+      message: 'Der Mandant „{tenant}“ ist weder eine Mandanten-ID noch ein gültiger Domänenname.',
+      remedy: 'Geben Sie die Mandanten-ID (eine GUID) oder die primäre Domäne ein, ohne „https://“ und ohne E-Mail-Adresse.',
     },
   },
   AUTH_CLIENT_NOT_FOUND: {
@@ -233,8 +233,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Copy the "Application (client) ID" from the app registration\'s overview page, and check that the app is registered in this tenant.',
     },
     de: {
-      message: 'Im Mandanten "{tenant}" gibt es keine App mit der Client-ID {clientId} (AADSTS700016).',
-      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite der App-Registrierung und prüfen Sie, ob die App in diesem Mandanten registriert ist.',
+      message: 'Im Mandanten „{tenant}“ gibt es keine App mit der Client-ID {clientId} (AADSTS700016).',
+      remedy: 'Kopieren Sie die „Anwendungs-ID (Client)“ von der Übersichtsseite der App-Registrierung und prüfen Sie, ob die App in diesem Mandanten registriert ist.',
     },
   },
   AUTH_SECRET_INVALID: {
@@ -244,7 +244,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Entra ID hat den geheimen Clientschlüssel abgelehnt ({aadsts}).',
-      remedy: 'Kopieren Sie unter "Zertifikate & Geheimnisse" den Wert des Schlüssels, nicht die Geheimnis-ID. Der Wert wird nur direkt nach dem Erstellen angezeigt; ist er verloren, erstellen Sie einen neuen Schlüssel.',
+      remedy: 'Kopieren Sie unter „Zertifikate & Geheimnisse“ den Wert des Schlüssels, nicht die Geheimnis-ID. Der Wert wird nur direkt nach dem Erstellen angezeigt; ist er verloren, erstellen Sie einen neuen Schlüssel.',
     },
   },
   AUTH_SECRET_EXPIRED: {
@@ -254,7 +254,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der geheime Clientschlüssel ist abgelaufen (AADSTS7000222).',
-      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und hinterlegen Sie seinen Wert im Agenten.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter „Zertifikate & Geheimnisse“ einen neuen geheimen Clientschlüssel und hinterlegen Sie seinen Wert im Agenten.',
     },
   },
   AUTH_CREDENTIAL_MISSING: {
@@ -274,7 +274,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Entra ID hat das Zertifikat als Anmeldeinformation abgelehnt (AADSTS700027).',
-      remedy: 'Laden Sie den öffentlichen Teil des Zertifikats unter "Zertifikate & Geheimnisse" hoch und prüfen Sie, ob der Agent den passenden privaten Schlüssel verwendet.',
+      remedy: 'Laden Sie den öffentlichen Teil des Zertifikats unter „Zertifikate & Geheimnisse“ hoch und prüfen Sie, ob der Agent den passenden privaten Schlüssel verwendet.',
     },
   },
   AUTH_APP_DISABLED: {
@@ -284,7 +284,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die App ist im Mandanten deaktiviert (AADSTS7000112).',
-      remedy: 'Öffnen Sie in Entra ID "Unternehmensanwendungen", wählen Sie die App und setzen Sie "Aktiviert für die Benutzeranmeldung" auf Ja.',
+      remedy: 'Öffnen Sie in Entra ID „Unternehmensanwendungen“, wählen Sie die App und setzen Sie „Aktiviert für die Benutzeranmeldung“ auf Ja.',
     },
   },
   AUTH_BLOCKED_BY_CONDITIONAL_ACCESS: {
@@ -335,7 +335,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Microsoft Graph hat den Zugriff verweigert ({graphCode}): Der App fehlt die Berechtigung {permission} oder deren Administratorzustimmung.',
-      remedy: 'Fügen Sie in der App-Registrierung unter "API-Berechtigungen" die Anwendungsberechtigungen Mail.ReadWrite und Directory.Read.All hinzu und klicken Sie auf "Administratorzustimmung erteilen".',
+      remedy: 'Fügen Sie in der App-Registrierung unter „API-Berechtigungen“ die Anwendungsberechtigungen Mail.ReadWrite und Directory.Read.All hinzu und klicken Sie auf „Administratorzustimmung erteilen“.',
     },
   },
   MAILBOX_ACCESS_DENIED: {
@@ -425,7 +425,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Microsoft Graph hat die Anfragen für {mailbox} gedrosselt, und die Wiederholungen waren nicht rechtzeitig erfolgreich.',
-      remedy: 'Bei einmaligem Auftreten nichts zu tun: Der nächste Lauf macht weiter. Passiert es bei jedem Lauf, belasten eventuell andere Apps dasselbe Postfach stark, oder verringern Sie "maxParallelMailboxes".',
+      remedy: 'Bei einmaligem Auftreten nichts zu tun: Der nächste Lauf macht weiter. Passiert es bei jedem Lauf, belasten eventuell andere Apps dasselbe Postfach stark, oder verringern Sie „maxParallelMailboxes“.',
     },
   },
   GRAPH_SERVICE_UNAVAILABLE: {
@@ -484,7 +484,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'The next run tries again. The message is archived already and will not be archived twice.',
     },
     de: {
-      message: 'Die Kategorie "{category}" wurde nicht an die Nachricht gesetzt, obwohl Graph die Änderung angenommen hat.',
+      message: 'Die Kategorie „{category}“ wurde nicht an die Nachricht gesetzt, obwohl Graph die Änderung angenommen hat.',
       remedy: 'Der nächste Lauf versucht es erneut. Die Nachricht ist bereits archiviert und wird nicht doppelt archiviert.',
     },
   },
@@ -526,7 +526,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Dem TLS-Zertifikat von {host} wird nicht vertraut: {problem}',
-      remedy: 'Prüft ein Proxy TLS-Verbindungen, exportieren Sie sein Stammzertifikat als PEM und tragen Sie den Pfad in "extraCaFile" ein.',
+      remedy: 'Prüft ein Proxy TLS-Verbindungen, exportieren Sie sein Stammzertifikat als PEM und tragen Sie den Pfad in „extraCaFile“ ein.',
     },
   },
   PROXY_UNREACHABLE: {
@@ -575,7 +575,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Set the proxy in {source} as a URL such as http://proxy.example:3128.',
     },
     de: {
-      message: 'Die Proxy-Adresse "{proxy}" in {source} ist ungültig: {problem}.',
+      message: 'Die Proxy-Adresse „{proxy}“ in {source} ist ungültig: {problem}.',
       remedy: 'Tragen Sie den Proxy in {source} als URL wie http://proxy.example:3128 ein.',
     },
   },
@@ -627,7 +627,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der Zwischenordner {staging} liegt auf einem anderen Laufwerk als das Ziel {path}; Dateien lassen sich so nicht atomar verschieben.',
-      remedy: 'Setzen Sie "stagingFolder" auf einen Ordner auf demselben Laufwerk wie das Ziel, außerhalb des Ordners, aus dem das Archiv importiert.',
+      remedy: 'Setzen Sie „stagingFolder“ auf einen Ordner auf demselben Laufwerk wie das Ziel, außerhalb des Ordners, aus dem das Archiv importiert.',
     },
   },
   TARGET_PATH_TOO_LONG: {
@@ -668,7 +668,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die archivierte Datei {path} fehlt.',
-      remedy: 'Stellen Sie sie aus einer Sicherung wieder her. Importiert und entfernt das Archiv Dateien aus diesem Ordner, setzen Sie "target.importFolder" auf true.',
+      remedy: 'Stellen Sie sie aus einer Sicherung wieder her. Importiert und entfernt das Archiv Dateien aus diesem Ordner, setzen Sie „target.importFolder“ auf true.',
     },
   },
   ARCHIVE_SIDECAR_MISMATCH: {
@@ -709,7 +709,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Es wurde kein Mandant eingegeben.',
-      remedy: 'Geben Sie die Mandanten-ID ein (eine GUID, auf der Übersichtsseite von Microsoft Entra ID als "Mandanten-ID" angezeigt) oder die primäre Domäne, die auf .onmicrosoft.com endet.',
+      remedy: 'Geben Sie die Mandanten-ID ein (eine GUID, auf der Übersichtsseite von Microsoft Entra ID als „Mandanten-ID“ angezeigt) oder die primäre Domäne, die auf .onmicrosoft.com endet.',
     },
   },
   INPUT_TENANT_URL: {
@@ -718,8 +718,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Enter just {suggestion}, without "https://", the host name and the rest of the address.',
     },
     de: {
-      message: 'Das Feld Mandant enthält eine Webadresse; nur ihr Teil "{suggestion}" bezeichnet den Mandanten.',
-      remedy: 'Geben Sie nur {suggestion} ein, ohne "https://", Hostnamen und den Rest der Adresse.',
+      message: 'Das Feld Mandant enthält eine Webadresse; nur ihr Teil „{suggestion}“ bezeichnet den Mandanten.',
+      remedy: 'Geben Sie nur {suggestion} ein, ohne „https://“, Hostnamen und den Rest der Adresse.',
     },
   },
   INPUT_TENANT_PORTAL_URL: {
@@ -729,7 +729,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Das Feld Mandant enthält eine Webadresse, die keinen Mandanten nennt, etwa einen Link ins Azure- oder Entra-Portal.',
-      remedy: 'Öffnen Sie Microsoft Entra ID, dort die Übersichtsseite, und kopieren Sie die "Mandanten-ID", oder geben Sie die primäre Domäne ein, die auf .onmicrosoft.com endet.',
+      remedy: 'Öffnen Sie Microsoft Entra ID, dort die Übersichtsseite, und kopieren Sie die „Mandanten-ID“, oder geben Sie die primäre Domäne ein, die auf .onmicrosoft.com endet.',
     },
   },
   INPUT_TENANT_GENERIC: {
@@ -738,7 +738,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Enter your own tenant ID (Overview page of Microsoft Entra ID) or the primary domain ending in .onmicrosoft.com.',
     },
     de: {
-      message: '"{value}" ist kein Mandant, sondern eine gemeinsame Anmeldeadresse vieler Mandanten, die eine App ohne Benutzer nicht verwenden kann.',
+      message: '„{value}“ ist kein Mandant, sondern eine gemeinsame Anmeldeadresse vieler Mandanten, die eine App ohne Benutzer nicht verwenden kann.',
       remedy: 'Geben Sie Ihre eigene Mandanten-ID (Übersichtsseite von Microsoft Entra ID) oder die primäre Domäne ein, die auf .onmicrosoft.com endet.',
     },
   },
@@ -758,8 +758,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Enter your own tenant ID ("Tenant ID" on the Overview page of Microsoft Entra ID) or your primary domain ending in .onmicrosoft.com.',
     },
     de: {
-      message: 'Der Mandant "{value}" ist ein Beispielwert aus einer Anleitung, nicht Ihr Mandant.',
-      remedy: 'Geben Sie Ihre eigene Mandanten-ID ("Mandanten-ID" auf der Übersichtsseite von Microsoft Entra ID) oder Ihre primäre Domäne ein, die auf .onmicrosoft.com endet.',
+      message: 'Der Mandant „{value}“ ist ein Beispielwert aus einer Anleitung, nicht Ihr Mandant.',
+      remedy: 'Geben Sie Ihre eigene Mandanten-ID („Mandanten-ID“ auf der Übersichtsseite von Microsoft Entra ID) oder Ihre primäre Domäne ein, die auf .onmicrosoft.com endet.',
     },
   },
   INPUT_TENANT_STRAY_CHARACTERS: {
@@ -779,7 +779,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Es wurde keine Client-ID eingegeben.',
-      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite der App-Registrierung (Microsoft Entra ID > App-Registrierungen > Ihre App).',
+      remedy: 'Kopieren Sie die „Anwendungs-ID (Client)“ von der Übersichtsseite der App-Registrierung (Microsoft Entra ID > App-Registrierungen > Ihre App).',
     },
   },
   INPUT_CLIENT_ID_INVALID: {
@@ -788,8 +788,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Copy the "Application (client) ID" from the Overview page of the app registration: a GUID such as 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d. The app\'s name and its "Object ID" do not work.',
     },
     de: {
-      message: 'Die Client-ID "{value}" ist keine GUID.',
-      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite der App-Registrierung: eine GUID wie 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d. Der Name der App und ihre "Objekt-ID" funktionieren nicht.',
+      message: 'Die Client-ID „{value}“ ist keine GUID.',
+      remedy: 'Kopieren Sie die „Anwendungs-ID (Client)“ von der Übersichtsseite der App-Registrierung: eine GUID wie 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d. Der Name der App und ihre „Objekt-ID“ funktionieren nicht.',
     },
   },
   INPUT_CLIENT_ID_URL: {
@@ -798,7 +798,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Enter just {suggestion}.',
     },
     de: {
-      message: 'Das Feld Client-ID enthält eine Webadresse; ihr Teil "{suggestion}" ist die Anwendungs-ID (Client).',
+      message: 'Das Feld Client-ID enthält eine Webadresse; ihr Teil „{suggestion}“ ist die Anwendungs-ID (Client).',
       remedy: 'Geben Sie nur {suggestion} ein.',
     },
   },
@@ -808,8 +808,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Copy the "Application (client) ID" from the Overview page of your app registration.',
     },
     de: {
-      message: 'Die Client-ID "{value}" ist ein Beispielwert aus einer Anleitung, nicht Ihre App.',
-      remedy: 'Kopieren Sie die "Anwendungs-ID (Client)" von der Übersichtsseite Ihrer App-Registrierung.',
+      message: 'Die Client-ID „{value}“ ist ein Beispielwert aus einer Anleitung, nicht Ihre App.',
+      remedy: 'Kopieren Sie die „Anwendungs-ID (Client)“ von der Übersichtsseite Ihrer App-Registrierung.',
     },
   },
   INPUT_CLIENT_ID_STRAY_CHARACTERS: {
@@ -829,7 +829,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die Client-ID ist dieselbe GUID wie die Mandanten-ID.',
-      remedy: 'Beide GUIDs stehen auf der Übersichtsseite der App-Registrierung. Geben Sie die "Anwendungs-ID (Client)" als Client-ID und die "Verzeichnis-ID (Mandant)" als Mandanten ein.',
+      remedy: 'Beide GUIDs stehen auf der Übersichtsseite der App-Registrierung. Geben Sie die „Anwendungs-ID (Client)“ als Client-ID und die „Verzeichnis-ID (Mandant)“ als Mandanten ein.',
     },
   },
   INPUT_SECRET_MISSING: {
@@ -839,7 +839,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Es wurde kein geheimer Clientschlüssel eingegeben.',
-      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und kopieren Sie sofort seinen Wert; das Portal zeigt ihn nur einmal an.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter „Zertifikate & Geheimnisse“ einen neuen geheimen Clientschlüssel und kopieren Sie sofort seinen Wert; das Portal zeigt ihn nur einmal an.',
     },
   },
   INPUT_SECRET_IS_ID: {
@@ -849,7 +849,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der eingegebene geheime Clientschlüssel ist eine GUID: Das ist die ID des Schlüssels, nicht sein Wert.',
-      remedy: 'Kopieren Sie unter "Zertifikate & Geheimnisse" den Eintrag der Spalte "Wert", nicht die "Geheimnis-ID". Der Wert wird nur direkt nach dem Erstellen angezeigt; ist er jetzt verdeckt, erstellen Sie einen neuen Schlüssel.',
+      remedy: 'Kopieren Sie unter „Zertifikate & Geheimnisse“ den Eintrag der Spalte „Wert“, nicht die „Geheimnis-ID“. Der Wert wird nur direkt nach dem Erstellen angezeigt; ist er jetzt verdeckt, erstellen Sie einen neuen Schlüssel.',
     },
   },
   INPUT_SECRET_MASKED: {
@@ -859,7 +859,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der geheime Clientschlüssel enthält Sternchen: Er wurde aus der verdeckten Anzeige des Portals kopiert.',
-      remedy: 'Das Portal zeigt den vollständigen Wert nur direkt nach dem Erstellen. Erstellen Sie unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und kopieren Sie sofort seinen Wert.',
+      remedy: 'Das Portal zeigt den vollständigen Wert nur direkt nach dem Erstellen. Erstellen Sie unter „Zertifikate & Geheimnisse“ einen neuen geheimen Clientschlüssel und kopieren Sie sofort seinen Wert.',
     },
   },
   INPUT_SECRET_PLACEHOLDER: {
@@ -869,7 +869,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der geheime Clientschlüssel ist ein Beispielwert aus einer Anleitung, kein echter Schlüssel.',
-      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen geheimen Clientschlüssel und kopieren Sie seinen Wert.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter „Zertifikate & Geheimnisse“ einen geheimen Clientschlüssel und kopieren Sie seinen Wert.',
     },
   },
   INPUT_SECRET_STRAY_CHARACTERS: {
@@ -910,7 +910,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Das Zugriffstoken enthält keine Anwendungsberechtigung: Für die App wurde keine Administratorzustimmung erteilt.',
-      remedy: 'Öffnen Sie in der App-Registrierung "API-Berechtigungen", fügen Sie die Anwendungsberechtigungen Mail.ReadWrite und Directory.Read.All von Microsoft Graph hinzu und klicken Sie auf "Administratorzustimmung erteilen". Es kann einige Minuten dauern, bis sie wirkt.',
+      remedy: 'Öffnen Sie in der App-Registrierung „API-Berechtigungen“, fügen Sie die Anwendungsberechtigungen Mail.ReadWrite und Directory.Read.All von Microsoft Graph hinzu und klicken Sie auf „Administratorzustimmung erteilen“. Es kann einige Minuten dauern, bis sie wirkt.',
     },
   },
   PERMISSION_DIRECTORY_MISSING: {
@@ -920,7 +920,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Dem Zugriffstoken fehlt die Anwendungsberechtigung Directory.Read.All (erteilt: {roles}).',
-      remedy: 'Fügen Sie unter "API-Berechtigungen" die Anwendungsberechtigung Directory.Read.All von Microsoft Graph hinzu und klicken Sie auf "Administratorzustimmung erteilen". Der Agent braucht sie, um Benutzer aufzulisten und das Ablaufdatum seines eigenen Schlüssels zu lesen.',
+      remedy: 'Fügen Sie unter „API-Berechtigungen“ die Anwendungsberechtigung Directory.Read.All von Microsoft Graph hinzu und klicken Sie auf „Administratorzustimmung erteilen“. Der Agent braucht sie, um Benutzer aufzulisten und das Ablaufdatum seines eigenen Schlüssels zu lesen.',
     },
   },
   PERMISSION_MAIL_MISSING: {
@@ -930,7 +930,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Dem Zugriffstoken fehlt die Anwendungsberechtigung Mail.ReadWrite (erteilt: {roles}).',
-      remedy: 'Fügen Sie unter "API-Berechtigungen" Mail.ReadWrite hinzu und erteilen Sie die Administratorzustimmung, es sei denn, RBAC für Anwendungen in Exchange Online gewährt den Postfachzugriff; dann ist das so gewollt, und der Postfachtest entscheidet.',
+      remedy: 'Fügen Sie unter „API-Berechtigungen“ Mail.ReadWrite hinzu und erteilen Sie die Administratorzustimmung, es sei denn, RBAC für Anwendungen in Exchange Online gewährt den Postfachzugriff; dann ist das so gewollt, und der Postfachtest entscheidet.',
     },
   },
   CHECK_NO_TEST_MESSAGE: {
@@ -960,7 +960,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der geheime Clientschlüssel läuft in {days} Tagen ab, am {date}.',
-      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel, hinterlegen Sie seinen Wert im Agenten und löschen Sie den alten, sobald der Agent mit dem neuen läuft.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter „Zertifikate & Geheimnisse“ einen neuen geheimen Clientschlüssel, hinterlegen Sie seinen Wert im Agenten und löschen Sie den alten, sobald der Agent mit dem neuen läuft.',
     },
   },
   CREDENTIAL_EXPIRED: {
@@ -970,7 +970,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der geheime Clientschlüssel ist am {date} abgelaufen.',
-      remedy: 'Erstellen Sie in der App-Registrierung unter "Zertifikate & Geheimnisse" einen neuen geheimen Clientschlüssel und hinterlegen Sie seinen Wert im Agenten. Bis dahin wird keine Mail archiviert.',
+      remedy: 'Erstellen Sie in der App-Registrierung unter „Zertifikate & Geheimnisse“ einen neuen geheimen Clientschlüssel und hinterlegen Sie seinen Wert im Agenten. Bis dahin wird keine Mail archiviert.',
     },
   },
   CREDENTIAL_EXPIRY_UNKNOWN: {
@@ -980,7 +980,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Das Ablaufdatum des geheimen Clientschlüssels ist unbekannt: Die App darf ihre eigene Registrierung nicht lesen, und in den Einstellungen ist kein Datum eingetragen.',
-      remedy: 'Tragen Sie das Datum aus der Spalte "Läuft ab" unter "Zertifikate & Geheimnisse" in den Einstellungen ein ("secretExpiresOn", zum Beispiel 2027-06-30), oder erteilen Sie die Anwendungsberechtigung Application.Read.All oder Directory.Read.All.',
+      remedy: 'Tragen Sie das Datum aus der Spalte „Läuft ab“ unter „Zertifikate & Geheimnisse“ in den Einstellungen ein („secretExpiresOn“, zum Beispiel 2027-06-30), oder erteilen Sie die Anwendungsberechtigung Application.Read.All oder Directory.Read.All.',
     },
   },
   CREDENTIAL_NOT_LISTED: {
@@ -990,7 +990,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Die App-Registrierung in diesem Mandanten führt keinen Schlüssel und kein Zertifikat, das zu dem des Agenten passt.',
-      remedy: 'Ist die App in einem anderen Mandanten registriert, lesen Sie das Datum dort ab und tragen Sie es in den Einstellungen ein ("secretExpiresOn"). Sonst prüfen Sie, ob der Agent einen Schlüssel oder ein Zertifikat dieser App verwendet.',
+      remedy: 'Ist die App in einem anderen Mandanten registriert, lesen Sie das Datum dort ab und tragen Sie es in den Einstellungen ein („secretExpiresOn“). Sonst prüfen Sie, ob der Agent einen Schlüssel oder ein Zertifikat dieser App verwendet.',
     },
   },
 
@@ -1010,8 +1010,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'On Linux run it with sudo ("sudo m365-archiver {command}"); on Windows run it from a command prompt opened with "Run as administrator".',
     },
     de: {
-      message: '"{command}" ändert den Systemdienst und braucht Administratorrechte.',
-      remedy: 'Führen Sie den Befehl unter Linux mit sudo aus ("sudo m365-archiver {command}"), unter Windows in einer Eingabeaufforderung, die mit "Als Administrator ausführen" geöffnet wurde.',
+      message: '„{command}“ ändert den Systemdienst und braucht Administratorrechte.',
+      remedy: 'Führen Sie den Befehl unter Linux mit sudo aus („sudo m365-archiver {command}“), unter Windows in einer Eingabeaufforderung, die mit „Als Administrator ausführen“ geöffnet wurde.',
     },
   },
   SERVICE_PATH_UNSUPPORTED: {
@@ -1040,8 +1040,8 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Read the output above, fix the cause and run the service command again. On Linux "journalctl -u m365-mail-archiver" shows the service log.',
     },
     de: {
-      message: '"{command}" ist mit Exitcode {exitCode} fehlgeschlagen: {output}',
-      remedy: 'Lesen Sie die Ausgabe oben, beheben Sie die Ursache und führen Sie den Dienstbefehl erneut aus. Unter Linux zeigt "journalctl -u m365-mail-archiver" das Protokoll des Dienstes.',
+      message: '„{command}“ ist mit Exitcode {exitCode} fehlgeschlagen: {output}',
+      remedy: 'Lesen Sie die Ausgabe oben, beheben Sie die Ursache und führen Sie den Dienstbefehl erneut aus. Unter Linux zeigt „journalctl -u m365-mail-archiver“ das Protokoll des Dienstes.',
     },
   },
   DATA_DIR_LOCKED: {
@@ -1061,7 +1061,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
     },
     de: {
       message: 'Der Steuerungs-Endpunkt des Agenten {endpoint} ist nicht erreichbar ({problem}).',
-      remedy: 'Starten Sie den Agenten (den Dienst, die Desktop-App oder "m365-archiver run" in einer Shell), oder geben Sie mit --data-dir das Datenverzeichnis des laufenden Agenten an. Läuft er, prüfen Sie, ob dieses Konto {endpoint} öffnen darf: Verwenden Sie das Konto des Agenten oder ein Mitglied der Betreibergruppe m365-archiver-operators.',
+      remedy: 'Starten Sie den Agenten (den Dienst, die Desktop-App oder „m365-archiver run“ in einer Shell), oder geben Sie mit --data-dir das Datenverzeichnis des laufenden Agenten an. Läuft er, prüfen Sie, ob dieses Konto {endpoint} öffnen darf: Verwenden Sie das Konto des Agenten oder ein Mitglied der Betreibergruppe m365-archiver-operators.',
     },
   },
   CONTROL_AUTH_FAILED: {
@@ -1090,7 +1090,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Check in the agent\'s log whether it is busy or hanging, for example on an unreachable network share, and try again.',
     },
     de: {
-      message: 'Der Agent unter {endpoint} hat auf "{operation}" nicht innerhalb von {ms} ms geantwortet.',
+      message: 'Der Agent unter {endpoint} hat auf „{operation}“ nicht innerhalb von {ms} ms geantwortet.',
       remedy: 'Prüfen Sie im Protokoll des Agenten, ob er beschäftigt ist oder hängt, zum Beispiel an einer nicht erreichbaren Netzwerkfreigabe, und versuchen Sie es erneut.',
     },
   },
@@ -1140,7 +1140,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Close any other window or embedded page of the app and use the main window. If this keeps happening, send the app\'s log to support.',
     },
     de: {
-      message: 'Die App hat eine Anfrage für "{method}" abgelehnt, weil sie nicht aus dem eigenen Fenster der App kam.',
+      message: 'Die App hat eine Anfrage für „{method}“ abgelehnt, weil sie nicht aus dem eigenen Fenster der App kam.',
       remedy: 'Schließen Sie andere Fenster oder eingebettete Seiten der App und verwenden Sie das Hauptfenster. Tritt der Fehler weiter auf, senden Sie das Protokoll der App an den Support.',
     },
   },
@@ -1150,7 +1150,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Reload the window and try again. If this keeps happening, the window and the app may be of different versions: reinstall the app.',
     },
     de: {
-      message: 'Die Anfrage "{method}" ist ungültig: {problem}',
+      message: 'Die Anfrage „{method}“ ist ungültig: {problem}',
       remedy: 'Laden Sie das Fenster neu und versuchen Sie es erneut. Tritt der Fehler weiter auf, passen Fenster und App möglicherweise nicht zusammen: Installieren Sie die App neu.',
     },
   },
@@ -1160,7 +1160,7 @@ export const CATALOG: Record<ErrorCode, CatalogEntry> = {
       remedy: 'Run the connection test with tenant, client ID and client secret first, or save complete settings.',
     },
     de: {
-      message: 'Für "{method}" besteht noch keine Verbindung zu Microsoft 365: {problem}',
+      message: 'Für „{method}“ besteht noch keine Verbindung zu Microsoft 365: {problem}',
       remedy: 'Führen Sie zuerst den Verbindungstest mit Mandant, Client-ID und geheimem Clientschlüssel aus, oder speichern Sie vollständige Einstellungen.',
     },
   },

@@ -178,7 +178,12 @@ export const IPC_CONTRACT = {
   /** Runs the agent's diagnostics with the typed registration; keeps the connection for the wizard's later steps. */
   testConnection: {
     args: z.strictObject({ registration: registrationSchema, mailbox: mailboxRef.optional() }),
-    result: z.object({ ok: z.boolean(), steps: z.array(checkStepSchema) }),
+    result: z.object({
+      ok: z.boolean(),
+      steps: z.array(checkStepSchema),
+      /** End of validity of the credential in use: read from Entra ID ('graph') or the typed date ('settings'). */
+      credentialExpiry: z.object({ expiresOn: z.string().optional(), source: z.enum(['graph', 'settings', 'unknown']) }).optional(),
+    }),
   },
   /** Users whose name or address starts with `query`, at most `limit`, with the mailbox probe. */
   searchUsers: {

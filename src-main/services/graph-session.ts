@@ -70,11 +70,13 @@ export class GraphSession {
     this.logProxy('reachability check', proxy);
 
     const hosts: ValueOf<'checkReachability'>['hosts'] = [];
-    for (const target of [endpoints.authorityHost, endpoints.graphEndpoint]) {
+    // Sign-in and Graph are two hosts in every cloud. Endpoints that override both with one
+    // host and port, such as a local test server, are probed once.
+    const targets = [endpoints.authorityHost, endpoints.graphEndpoint].filter((target, index, all) => all.findIndex((other) => new URL(other).host === new URL(target).host) === index);
+    for (const target of targets) {
       const result = await probeNetwork({ targets: [target], proxy, extraCaPem });
       const probe = result.probes[0];
       const host = probe?.host ?? new URL(target).hostname;
-      if (hosts.some((entry) => entry.host === host)) continue;
       hosts.push({
         host,
         reachable: result.error === undefined,
@@ -131,7 +133,12 @@ export class GraphSession {
       await dispatcher.close();
       logger.info({ tenant: input.value.tenant, clientId: input.value.clientId, status: result.status }, 'connection test failed');
     }
-    return { ok: result.status !== 'failed', steps: result.steps.map(localizedStep) };
+    const expiry = result.credentialExpiry;
+    return {
+      ok: result.status !== 'failed',
+      steps: result.steps.map(localizedStep),
+      ...(expiry ? { credentialExpiry: { source: expiry.source, ...(expiry.expiresOn ? { expiresOn: expiry.expiresOn } : {}) } } : {}),
+    };
   }
 
   /**
@@ -249,12 +256,12 @@ function checkConfig(registration: Registration, mailbox: string | undefined, de
 function localizedStep(step: CheckStep): ValueOf<'testConnection'>['steps'][number] {
   // The hint to rerun `check --write-test` is for the command line; the wizard never writes to a
   // user's message, so it shows the step without that hint.
-  const shown: CheckStep = step.note === 'writeTestSkipped' ? { ...step, note: undefined } : step;
+  const guiStep: CheckStep = step.note === 'writeTestSkipped' ? { ...step, note: undefined } : step;
   return {
-    id: shown.id,
-    status: shown.status,
-    durationMs: shown.durationMs,
-    ...(shown.code ? { code: shown.code } : {}),
-    text: { de: localizeStep(shown, 'de'), en: localizeStep(shown, 'en') },
+    id: guiStep.id,
+    status: guiStep.status,
+    durationMs: guiStep.durationMs,
+    ...(guiStep.code ? { code: guiStep.code } : {}),
+    text: { de: localizeStep(guiStep, 'de'), en: localizeStep(guiStep, 'en') },
   };
 }

@@ -7,6 +7,7 @@ import { Dashboard } from './dashboard/Dashboard.js';
 import { LanguageProvider, languageValue } from './i18n/language.js';
 import { TEXTS, type Language } from './i18n/texts.js';
 import { draftFromSettings, emptyDraft, type WizardDraft } from './wizard/draft.js';
+import { expiryReadByAgent } from './wizard/secret-expiry.js';
 import { Wizard } from './wizard/Wizard.js';
 
 type View = { kind: 'loading' } | { kind: 'wizard'; draft: WizardDraft; canCancel: boolean } | { kind: 'dashboard' };
@@ -24,6 +25,8 @@ export function App() {
   const [language, setLanguageState] = useState<Language>(navigatorLanguage());
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [problem, setProblem] = useState<Problem | undefined>();
+  // Node's name of the platform main runs on, which decides the kind of service the agent may run as. It is empty until getAppInfo returns.
+  const [platform, setPlatform] = useState('');
   const texts = TEXTS[language];
 
   useEffect(() => {
@@ -37,6 +40,7 @@ export function App() {
       try {
         const info = await unwrap(api.getAppInfo());
         setLanguageState(info.language);
+        setPlatform(info.platform);
         const saved = await unwrap(api.getSettings());
         setView(saved.settings ? { kind: 'dashboard' } : { kind: 'wizard', draft: emptyDraft(), canCancel: false });
       } catch (error) {
@@ -59,7 +63,16 @@ export function App() {
     setProblem(undefined);
     try {
       const saved = await unwrap(archiver().getSettings());
-      setView({ kind: 'wizard', draft: saved.settings ? draftFromSettings(saved.settings) : emptyDraft(), canCancel: true });
+      if (!saved.settings) {
+        setView({ kind: 'wizard', draft: emptyDraft(), canCancel: true });
+        return;
+      }
+
+      // The agent's last check used the saved registration, so its date stays valid until a connection field changes.
+      const draft = draftFromSettings(saved.settings);
+      const status = await archiver().getStatus();
+      if (status.ok) draft.expiryFromEntra = expiryReadByAgent(status.value);
+      setView({ kind: 'wizard', draft, canCancel: true });
     } catch (error) {
       setProblem(toProblem(error));
     }
@@ -91,7 +104,7 @@ export function App() {
               onCancel={view.canCancel ? () => setView({ kind: 'dashboard' }) : undefined}
             />
           ) : null}
-          {view.kind === 'dashboard' ? <Dashboard onChangeSettings={() => void openSettings()} /> : null}
+          {view.kind === 'dashboard' ? <Dashboard platform={platform} onChangeSettings={() => void openSettings()} /> : null}
         </main>
       </div>
     </LanguageProvider>

@@ -8,7 +8,9 @@
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { DATA_DIR_VARIABLE } from '../../src-agent/config/paths.js';
 import type { AgentConfigInput } from '../../src-agent/config/schema.js';
+import { CONNECTION_VARIABLES } from '../../src-main/services/connection-defaults.js';
 import { buildDemoTenant, DEMO_PICKUP, type DemoPickup } from './content/demo-tenant.js';
 import { loadEmlTree } from './content/eml-tree.js';
 import { findFolder, listFolders } from './content/folder-names.js';
@@ -119,6 +121,12 @@ function printSummary(simulator: RunningSimulator, content: TenantContent, picku
   lines.push(
     'Agent config (config.json in the agent data directory; hand the secret over as AZURE_CLIENT_SECRET):',
     JSON.stringify(agentConfig(simulator, pickups, options.target), null, 2),
+    '',
+    'Desktop app (set these before `npx electron .`, then enter tenant, client ID and secret in the wizard):',
+    `  export ${CONNECTION_VARIABLES.authorityHost}=${simulator.authorityHost}`,
+    `  export ${CONNECTION_VARIABLES.graphEndpoint}=${simulator.graphEndpoint}`,
+    `  export ${CONNECTION_VARIABLES.extraCaFile}=${simulator.caFile}`,
+    `  export ${DATA_DIR_VARIABLE}=<a folder of your own>`,
     '',
     'Press Ctrl+C to stop.',
   );

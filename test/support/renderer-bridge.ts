@@ -195,7 +195,8 @@ export async function openRenderer(options: OpenRendererOptions): Promise<Render
     async screenshot(step) {
       screenshotCount += 1;
       const name = `${String(screenshotCount).padStart(2, '0')}-${step}.png`;
-      await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true });
+      // Without this a button caught mid-transition looks disabled.
+      await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true, animations: 'disabled' });
     },
     async close() {
       stopEvents();

@@ -38,8 +38,11 @@ function localDate(date = new Date()): string {
   return new Date(date.getTime() - offset).toISOString().slice(0, 10);
 }
 
-/** Shows the agent's state, its runs and history, with the actions run now, pause, resume, logs and settings. */
-export function Dashboard({ onChangeSettings }: { onChangeSettings(): void }) {
+/**
+ * Shows the agent's state, its runs and history, with the actions run now, pause, resume, logs and
+ * settings. `platform` is Node's name of main's platform ('win32', 'linux'), which names the kind of service.
+ */
+export function Dashboard({ platform, onChangeSettings }: { platform: string; onChangeSettings(): void }) {
   const styles = useStyles();
   const { language, texts } = useTexts();
   const [status, setStatus] = useState<StatusResult | undefined>();
@@ -140,13 +143,13 @@ export function Dashboard({ onChangeSettings }: { onChangeSettings(): void }) {
 
       <div className={styles.grid}>
         <Card>
-          <CardHeader header={<Text weight="semibold">{texts.agentState}</Text>} />
+          <CardHeader header={<Text weight="semibold" data-testid="agent-card-title">{texts.agentState}</Text>} />
           <div>
             <Badge color={stateColor(state)} data-testid="agent-state">
               {state ? texts.agentStates[state] : texts.agentUnreachable}
-            </Badge>{' '}
-            {status ? texts.agentMode[status.agentMode] : null}
+            </Badge>
           </div>
+          {status ? <AgentMode mode={status.agentMode} platform={platform} /> : null}
           {agent && !agent.configured ? <div>{texts.notConfigured}</div> : null}
         </Card>
 
@@ -187,6 +190,17 @@ export function Dashboard({ onChangeSettings }: { onChangeSettings(): void }) {
 
         <LastRunErrors status={status} className={styles.wide} />
       </div>
+    </div>
+  );
+}
+
+/** Shows how the agent runs, and nothing while it is unreachable, because then main does not know. */
+function AgentMode({ mode, platform }: { mode: StatusResult['agentMode']; platform: string }) {
+  const { texts } = useTexts();
+  if (mode === 'unreachable') return null;
+  return (
+    <div data-testid="agent-mode" data-mode={mode}>
+      {mode === 'child' ? texts.agentRunsWithApp : texts.agentRunsAsService(platform)}
     </div>
   );
 }

@@ -37,7 +37,7 @@ const de = {
 
   networkSection: 'Proxy und Zertifikate',
   networkIntro:
-    'Nur nötig, wenn dieser Server Microsoft über einen HTTP-Proxy erreicht. Die Umgebungsvariablen HTTPS_PROXY und NO_PROXY gelten auch ohne Angaben hier; eine Proxy-Adresse hier hat Vorrang vor HTTPS_PROXY.',
+    'Nur nötig, wenn dieser Server Microsoft über einen HTTP-Proxy erreicht. Die Umgebungsvariablen HTTPS_PROXY und NO_PROXY des Kontos, unter dem der Agent läuft, gelten auch ohne Angaben hier. Eine Proxy-Adresse hier hat Vorrang vor HTTPS_PROXY.',
   proxyUrlLabel: 'Proxy-Adresse (optional)',
   proxyUrlHint: 'z. B. http://proxy.firma.local:3128',
   proxyUrlScheme: 'Die Adresse muss mit http:// oder https:// beginnen, z. B. http://proxy.firma.local:3128.',
@@ -67,6 +67,8 @@ const de = {
   secretReplace: 'Ersetzen',
   secretKeep: 'Gespeicherten behalten',
   secretExpiryLabel: 'Ablaufdatum des Schlüssels (optional)',
+  secretExpiryHint: 'Nur nötig, wenn die App ihre eigene Registrierung in Entra ID nicht lesen darf. Sonst liest der Verbindungstest das Datum dort.',
+  secretExpiryFound: (date: string) => `Aus Entra ID gelesen: ${date}`,
   testConnection: 'Verbindung testen',
   testingConnection: 'Verbindung wird getestet …',
   connectionOk: 'Die Verbindung funktioniert.',
@@ -76,6 +78,8 @@ const de = {
 
   mailboxSearchLabel: 'Benutzer suchen (Name oder Adresse)',
   mailboxSearchHint: 'Geben Sie die ersten Buchstaben ein.',
+  mailboxPickHint: 'Wählen Sie ein Postfach aus der Liste.',
+  mailboxNoChoiceHint: 'Keiner der gefundenen Benutzer hat ein Postfach. Suchen Sie nach einem anderen Namen.',
   mailboxSearching: 'Suche läuft …',
   mailboxNone: 'Keine Benutzer gefunden.',
   mailboxMore: 'Weitere Treffer: Geben Sie mehr Buchstaben ein.',
@@ -90,7 +94,7 @@ const de = {
   folderSearchDone: (count: number) => `${count} Treffer`,
   folderSearchNone: 'Kein Ordner gefunden.',
   folderIncludeSubfolders: 'Unterordner einbeziehen',
-  folderSelected: (path: string) => `Abholordner: ${path}`,
+  folderSelected: (path: string) => `Gewählter Ordner: ${path}`,
   folderNoneSelected: 'Wählen Sie einen Ordner (Eingabe- oder Leertaste).',
   folderItems: (total: number, unread: number) => `${total} Elemente, ${unread} ungelesen`,
   folderHidden: 'ausgeblendet',
@@ -102,9 +106,9 @@ const de = {
   targetTest: 'Testen',
   targetTesting: 'Schreibtest läuft …',
   targetOk: (free: string, total: string) => `Schreibtest erfolgreich. Frei: ${free} von ${total}.`,
-  targetStaging: (folder: string) => `Zwischenablage: ${folder}`,
+  targetStaging: (folder: string) => `Zwischenordner: ${folder}`,
   targetNetworkShare:
-    'Der Ordner liegt auf einer Netzwerkfreigabe. Das Konto, unter dem der Archivierungsdienst läuft, braucht Schreibrechte auf der Freigabe. Verwenden Sie für einen Dienst einen UNC-Pfad (\\\\server\\freigabe), keinen verbundenen Laufwerksbuchstaben.',
+    'Der Ordner liegt auf einer Netzwerkfreigabe. Das Konto, unter dem der Agent läuft, braucht Schreibrechte auf der Freigabe. Läuft der Agent als Dienst, verwenden Sie einen UNC-Pfad (\\\\server\\freigabe), keinen verbundenen Laufwerksbuchstaben.',
   targetNeeded: 'Testen Sie den Zielordner, bevor Sie fortfahren.',
 
   categoryLabel: 'Name der Kategorie',
@@ -113,7 +117,7 @@ const de = {
   previewSender: 'Rechnungseingang',
   previewSubject: 'Rechnung 2026-0042',
   intervalLabel: 'Intervall (Minuten)',
-  intervalHint: 'So oft sucht der Dienst nach neuen Nachrichten (1 bis 1440).',
+  intervalHint: 'So oft sucht der Agent nach neuen Nachrichten (1 bis 1440).',
   categoryInvalid: 'Der Name darf nicht leer sein und kein Komma enthalten.',
   intervalInvalid: 'Geben Sie eine ganze Zahl von 1 bis 1440 ein.',
 
@@ -123,8 +127,10 @@ const de = {
   summarySecretNew: 'neu eingegeben, wird gespeichert',
   summarySecretStored: 'bereits gespeichert',
   summaryExpiry: 'Ablaufdatum',
+  summaryExpiryFromEntra: (date: string) => `${date} (aus Entra ID gelesen)`,
+  summaryExpiryTyped: (date: string) => `${date} (eingetragen)`,
   summaryProxy: 'Proxy',
-  summaryProxyNone: 'keiner (direkt oder HTTPS_PROXY)',
+  summaryProxyNone: 'keiner (direkte Verbindung oder HTTPS_PROXY des Kontos, unter dem der Agent läuft)',
   summaryProxyUser: (user: string) => `Benutzer ${user}`,
   summaryProxyPasswordNew: 'Passwort neu eingegeben, wird gespeichert',
   summaryExtraCa: 'Zusätzliches CA-Zertifikat',
@@ -146,10 +152,15 @@ const de = {
   pause: 'Anhalten',
   resume: 'Fortsetzen',
   openLogs: 'Protokollordner öffnen',
-  agentState: 'Dienst',
+  agentState: 'Agent',
   agentStates: { idle: 'bereit', running: 'archiviert', paused: 'angehalten', stopping: 'wird beendet' },
   agentUnreachable: 'nicht erreichbar',
-  agentMode: { child: 'nach Anmeldung', service: 'als Dienst', unreachable: 'nicht erreichbar' },
+  agentRunsWithApp: 'Läuft mit der App, die nach der Anmeldung startet.',
+  agentRunsAsService: (platform: string): string => {
+    if (platform === 'win32') return 'Läuft als Windows-Dienst.';
+    if (platform === 'linux') return 'Läuft als systemd-Dienst.';
+    return 'Läuft als Dienst.';
+  },
   notConfigured: 'Noch nicht eingerichtet.',
   lastRun: 'Letzter Lauf',
   nextRun: 'Nächster Lauf',
@@ -171,7 +182,7 @@ const de = {
   secretExpiryUnknown: 'unbekannt',
   logFolderOpened: (folder: string) => `Geöffnet: ${folder}`,
   runStarted: 'Der Lauf wurde gestartet.',
-  runNotStarted: { 'already-running': 'Ein Lauf ist bereits im Gange.', paused: 'Der Dienst ist angehalten.', stopping: 'Der Dienst wird beendet.' },
+  runNotStarted: { 'already-running': 'Ein Lauf ist bereits im Gange.', paused: 'Der Agent ist angehalten.', stopping: 'Der Agent wird beendet.' },
 };
 
 export type Texts = typeof de;
@@ -211,7 +222,7 @@ const en: Texts = {
 
   networkSection: 'Proxy and certificates',
   networkIntro:
-    'Needed only when this server reaches Microsoft through an HTTP proxy. The environment variables HTTPS_PROXY and NO_PROXY apply without any entry here too; a proxy address here takes precedence over HTTPS_PROXY.',
+    'Needed only when this server reaches Microsoft through an HTTP proxy. The environment variables HTTPS_PROXY and NO_PROXY of the account the agent runs as apply without any entry here too. A proxy address here takes precedence over HTTPS_PROXY.',
   proxyUrlLabel: 'Proxy address (optional)',
   proxyUrlHint: 'e.g. http://proxy.example.local:3128',
   proxyUrlScheme: 'The address must start with http:// or https://, e.g. http://proxy.example.local:3128.',
@@ -241,6 +252,8 @@ const en: Texts = {
   secretReplace: 'Replace',
   secretKeep: 'Keep the stored one',
   secretExpiryLabel: 'Expiry date of the secret (optional)',
+  secretExpiryHint: 'Needed only when the app may not read its own registration in Entra ID. Otherwise the connection test reads the date there.',
+  secretExpiryFound: (date) => `Read from Entra ID: ${date}`,
   testConnection: 'Test connection',
   testingConnection: 'Testing the connection …',
   connectionOk: 'The connection works.',
@@ -250,6 +263,8 @@ const en: Texts = {
 
   mailboxSearchLabel: 'Search users (name or address)',
   mailboxSearchHint: 'Type the first letters.',
+  mailboxPickHint: 'Pick a mailbox from the list.',
+  mailboxNoChoiceHint: 'None of the users found has a mailbox. Search for another name.',
   mailboxSearching: 'Searching …',
   mailboxNone: 'No users found.',
   mailboxMore: 'More users match: type more letters.',
@@ -264,7 +279,7 @@ const en: Texts = {
   folderSearchDone: (count) => `${count} matches`,
   folderSearchNone: 'No folder found.',
   folderIncludeSubfolders: 'Include subfolders',
-  folderSelected: (path) => `Pickup folder: ${path}`,
+  folderSelected: (path) => `Selected folder: ${path}`,
   folderNoneSelected: 'Select a folder (Enter or Space).',
   folderItems: (total, unread) => `${total} items, ${unread} unread`,
   folderHidden: 'hidden',
@@ -278,7 +293,7 @@ const en: Texts = {
   targetOk: (free, total) => `Write test passed. Free: ${free} of ${total}.`,
   targetStaging: (folder) => `Staging folder: ${folder}`,
   targetNetworkShare:
-    'The folder is on a network share. The account the archiving service runs as needs write access to the share. For a service, use a UNC path (\\\\server\\share), not a mapped drive letter.',
+    'The folder is on a network share. The account the agent runs as needs write access to the share. When the agent runs as a service, use a UNC path (\\\\server\\share), not a mapped drive letter.',
   targetNeeded: 'Test the target folder before you continue.',
 
   categoryLabel: 'Category name',
@@ -287,7 +302,7 @@ const en: Texts = {
   previewSender: 'Accounts payable',
   previewSubject: 'Invoice 2026-0042',
   intervalLabel: 'Interval (minutes)',
-  intervalHint: 'How often the service looks for new messages (1 to 1440).',
+  intervalHint: 'How often the agent looks for new messages (1 to 1440).',
   categoryInvalid: 'The name must not be empty or contain a comma.',
   intervalInvalid: 'Enter a whole number from 1 to 1440.',
 
@@ -297,8 +312,10 @@ const en: Texts = {
   summarySecretNew: 'newly entered, will be stored',
   summarySecretStored: 'already stored',
   summaryExpiry: 'Expiry date',
+  summaryExpiryFromEntra: (date) => `${date} (read from Entra ID)`,
+  summaryExpiryTyped: (date) => `${date} (entered)`,
   summaryProxy: 'Proxy',
-  summaryProxyNone: 'none (direct or HTTPS_PROXY)',
+  summaryProxyNone: 'none (direct connection, or HTTPS_PROXY of the account the agent runs as)',
   summaryProxyUser: (user) => `user ${user}`,
   summaryProxyPasswordNew: 'password newly entered, will be stored',
   summaryExtraCa: 'Extra CA certificate',
@@ -320,10 +337,15 @@ const en: Texts = {
   pause: 'Pause',
   resume: 'Resume',
   openLogs: 'Open log folder',
-  agentState: 'Service',
+  agentState: 'Agent',
   agentStates: { idle: 'ready', running: 'archiving', paused: 'paused', stopping: 'stopping' },
   agentUnreachable: 'unreachable',
-  agentMode: { child: 'after login', service: 'as a service', unreachable: 'unreachable' },
+  agentRunsWithApp: 'Runs with the app, which starts after login.',
+  agentRunsAsService: (platform) => {
+    if (platform === 'win32') return 'Runs as a Windows service.';
+    if (platform === 'linux') return 'Runs as a systemd service.';
+    return 'Runs as a service.';
+  },
   notConfigured: 'Not set up yet.',
   lastRun: 'Last run',
   nextRun: 'Next run',
@@ -345,7 +367,7 @@ const en: Texts = {
   secretExpiryUnknown: 'unknown',
   logFolderOpened: (folder) => `Opened: ${folder}`,
   runStarted: 'The run has started.',
-  runNotStarted: { 'already-running': 'A run is already in progress.', paused: 'The service is paused.', stopping: 'The service is stopping.' },
+  runNotStarted: { 'already-running': 'A run is already in progress.', paused: 'The agent is paused.', stopping: 'The agent is stopping.' },
 };
 
 export const TEXTS = { de, en } as const;

@@ -7,6 +7,7 @@ import { ProblemMessage } from '../components/ProblemMessage.js';
 import { useCall } from '../components/useCall.js';
 import { useTexts } from '../i18n/language.js';
 import { networkArgs } from './draft.js';
+import { expiryReadFromEntra, formatDay } from './secret-expiry.js';
 import type { StepProps } from './step-types.js';
 
 type CheckStep = ValueOf<'testConnection'>['steps'][number];
@@ -19,13 +20,15 @@ const useStyles = makeStyles({
   steps: { listStyleType: 'none', padding: 0, display: 'grid', gap: tokens.spacingVerticalS },
   step: { borderLeft: `3px solid ${tokens.colorNeutralStroke1}`, paddingLeft: tokens.spacingHorizontalS },
   stepHead: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  expiryFound: { color: tokens.colorPaletteGreenForeground1 },
 });
 
 /**
  * Tenant, client ID and client secret, and the connection test. A stored secret is never
- * shown: the step shows its hint and offers to replace it.
+ * shown: the step shows its hint and offers to replace it. `onEdited` reports a change of a
+ * field the test depends on, `onTested` the outcome of a test.
  */
-export function ConnectionStep({ draft, update, onVerified }: StepProps & { onVerified(ok: boolean): void }) {
+export function ConnectionStep({ draft, update, onEdited, onTested }: StepProps & { onEdited(): void; onTested(ok: boolean): void }) {
   const styles = useStyles();
   const { language, texts } = useTexts();
   const secretStatus = useCall<ValueOf<'getSecretStatus'>>();
@@ -42,8 +45,8 @@ export function ConnectionStep({ draft, update, onVerified }: StepProps & { onVe
   const showSecretInput = !stored || replacing;
 
   const edit = (change: Parameters<StepProps['update']>[0]) => {
-    update(change);
-    onVerified(false);
+    update({ ...change, expiryFromEntra: undefined });
+    onEdited();
     test.reset();
   };
 
@@ -56,7 +59,9 @@ export function ConnectionStep({ draft, update, onVerified }: StepProps & { onVe
       ...networkArgs(draft),
     };
     const result = await test.run(() => unwrap(archiver().testConnection({ registration })));
-    onVerified(result?.ok === true);
+    const ok = result?.ok === true;
+    update({ expiryFromEntra: ok ? expiryReadFromEntra(result) : undefined });
+    onTested(ok);
   };
 
   return (
@@ -101,6 +106,7 @@ export function ConnectionStep({ draft, update, onVerified }: StepProps & { onVe
                 setReplacing(false);
                 edit({ secret: '' });
               }}
+              data-testid="secret-keep"
             >
               {texts.secretKeep}
             </Button>
@@ -113,9 +119,14 @@ export function ConnectionStep({ draft, update, onVerified }: StepProps & { onVe
       ) : null}
       {secretStatus.problem ? <ProblemMessage problem={secretStatus.problem} intent="warning" /> : null}
 
-      <Field label={texts.secretExpiryLabel}>
+      <Field label={texts.secretExpiryLabel} hint={texts.secretExpiryHint}>
         <Input type="date" value={draft.secretExpiresOn} onChange={(_, data) => update({ secretExpiresOn: data.value })} data-testid="secret-expiry" />
       </Field>
+      {draft.expiryFromEntra ? (
+        <div className={styles.expiryFound} data-testid="secret-expiry-found" data-date={draft.expiryFromEntra}>
+          {texts.secretExpiryFound(formatDay(draft.expiryFromEntra, language))}
+        </div>
+      ) : null}
 
       <div>
         <Button appearance="primary" onClick={() => void runTest()} disabled={test.running || !draft.tenant.trim() || !draft.clientId.trim()} data-testid="test-connection">

@@ -7,6 +7,9 @@ import { useCall } from '../components/useCall.js';
 import { useTexts } from '../i18n/language.js';
 import type { StepProps } from './step-types.js';
 
+/** Content of the search result list: no users, only users without a mailbox, or at least one mailbox to choose. */
+export type MailboxListing = 'empty' | 'no-choices' | 'choices';
+
 /** Wait after the last keystroke before searching, so typing a name sends one request. */
 const DEBOUNCE_MS = 300;
 const RESULT_LIMIT = 25;
@@ -39,8 +42,11 @@ function addressOf(user: DirectoryUser): string {
   return user.mail ?? user.userPrincipalName;
 }
 
-/** Finds the mailbox to archive; users without an Exchange mailbox are shown but cannot be chosen. */
-export function MailboxStep({ draft, update }: StepProps) {
+/**
+ * Finds the mailbox to archive. Users without an Exchange mailbox are shown but cannot be chosen.
+ * `onListing` reports the content of the result list, so the wizard's hint names the missing action.
+ */
+export function MailboxStep({ draft, update, onListing }: StepProps & { onListing(listing: MailboxListing): void }) {
   const styles = useStyles();
   const { texts } = useTexts();
   const [query, setQuery] = useState('');
@@ -56,6 +62,10 @@ export function MailboxStep({ draft, update }: StepProps) {
     const timer = setTimeout(() => void run(() => unwrap(archiver().searchUsers({ query: trimmed, limit: RESULT_LIMIT }))), DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [query, run, reset]);
+
+  const users = search.value?.users ?? [];
+  const listing: MailboxListing = users.length === 0 ? 'empty' : users.some((user) => user.hasMailbox !== false) ? 'choices' : 'no-choices';
+  useEffect(() => onListing(listing), [listing, onListing]);
 
   return (
     <div>

@@ -1,10 +1,11 @@
-import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { archiver, unwrap } from '../archiver.js';
 import { ProblemMessage } from '../components/ProblemMessage.js';
-import { useCall } from '../components/useCall.js';
+import { useCall, type CallState } from '../components/useCall.js';
 import { useTexts } from '../i18n/language.js';
-import type { Texts } from '../i18n/texts.js';
+import type { Language, Texts } from '../i18n/texts.js';
 import { folderPathText, settingsFromDraft, type WizardDraft } from './draft.js';
+import { formatDay } from './secret-expiry.js';
 
 const useStyles = makeStyles({
   list: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, margin: 0 },
@@ -13,12 +14,11 @@ const useStyles = makeStyles({
 });
 
 /**
- * Shows what will be saved. "Save and start" sends the settings, then a typed client secret and
- * proxy password, and then starts a run that signs in with them.
+ * Returns the state of "Save and start" and the function that does it: it sends the settings, then a
+ * typed client secret and proxy password, and then starts a run that signs in with them. The wizard's
+ * footer shows the button, the summary step shows progress and failure.
  */
-export function SummaryStep({ draft, onFinished }: { draft: WizardDraft; onFinished(): void }) {
-  const styles = useStyles();
-  const { texts } = useTexts();
+export function useSaveAndStart(draft: WizardDraft, onFinished: () => void): { save: CallState<boolean>; saveAndStart(): Promise<void> } {
   const save = useCall<boolean>();
 
   const saveAndStart = async () => {
@@ -35,11 +35,19 @@ export function SummaryStep({ draft, onFinished }: { draft: WizardDraft; onFinis
     if (saved) onFinished();
   };
 
+  return { save, saveAndStart };
+}
+
+/** Shows what will be saved, and the progress or failure of "Save and start". */
+export function SummaryStep({ draft, save }: { draft: WizardDraft; save: CallState<boolean> }) {
+  const styles = useStyles();
+  const { language, texts } = useTexts();
+
   const entries: Array<[string, string]> = [
     [texts.summaryTenant, draft.tenant.trim()],
     [texts.summaryClientId, draft.clientId.trim()],
     [texts.summarySecret, draft.secret ? texts.summarySecretNew : texts.summarySecretStored],
-    [texts.summaryExpiry, draft.secretExpiresOn || texts.notSet],
+    [texts.summaryExpiry, expirySummary(draft, texts, language)],
     [texts.summaryProxy, proxySummary(draft, texts)],
     [texts.summaryExtraCa, draft.extraCaFile.trim() || texts.notSet],
     [texts.summaryMailbox, draft.mailbox ? `${draft.mailbox.displayName} <${draft.mailbox.address}>` : texts.notSet],
@@ -59,20 +67,17 @@ export function SummaryStep({ draft, onFinished }: { draft: WizardDraft; onFinis
           </div>
         ))}
       </dl>
-      <p>
-        <Button
-          appearance="primary"
-          disabled={save.running}
-          onClick={() => void saveAndStart()}
-          data-testid="save-and-start"
-        >
-          {texts.saveAndStart}
-        </Button>
-      </p>
       {save.running ? <Spinner size="tiny" label={texts.saving} /> : null}
       {save.problem ? <ProblemMessage problem={save.problem} /> : null}
     </div>
   );
+}
+
+function expirySummary(draft: WizardDraft, texts: Texts, language: Language): string {
+  const parts: string[] = [];
+  if (draft.expiryFromEntra) parts.push(texts.summaryExpiryFromEntra(formatDay(draft.expiryFromEntra, language)));
+  if (draft.secretExpiresOn) parts.push(texts.summaryExpiryTyped(formatDay(draft.secretExpiresOn, language)));
+  return parts.length > 0 ? parts.join('; ') : texts.notSet;
 }
 
 function proxySummary(draft: WizardDraft, texts: Texts): string {

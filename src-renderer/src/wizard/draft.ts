@@ -13,7 +13,13 @@ export interface WizardDraft {
   clientId: string;
   /** A secret typed in this session; empty when the stored one stays in use. */
   secret: string;
+  /** Expiry date (YYYY-MM-DD) typed by the admin, which the agent uses only when Entra ID cannot tell. */
   secretExpiresOn: string;
+  /**
+   * Expiry date (YYYY-MM-DD) read from Entra ID by the last passed connection test, or by the agent's
+   * last check when saved settings are edited. The wizard shows it and never saves it.
+   */
+  expiryFromEntra?: string;
   mailbox?: { address: string; displayName: string };
   pickupFolder?: { id: string; path: string[] };
   includeSubfolders: boolean;
@@ -126,6 +132,24 @@ function proxySettingsOf(draft: WizardDraft): SettingsInput['proxy'] {
   if (!url) return undefined;
   const username = draft.proxyUsername.trim();
   return username ? { url, username } : { url };
+}
+
+/**
+ * Tells whether the wizard edits saved settings and leaves every field of the connection as saved:
+ * tenant, client ID, proxy and CA, with no new secret or proxy password typed. Main then reaches
+ * Graph with the saved settings and the stored secret, so no new connection test is needed.
+ */
+export function connectionMatchesSaved(draft: WizardDraft): boolean {
+  const base = draft.base;
+  if (!base) return false;
+  if (draft.secret || draft.proxyPassword) return false;
+  return (
+    draft.tenant.trim() === base.tenant &&
+    draft.clientId.trim() === base.clientId &&
+    draft.proxyUrl.trim() === (base.proxy?.url ?? '') &&
+    draft.proxyUsername.trim() === (base.proxy?.username ?? '') &&
+    draft.extraCaFile.trim() === (base.extraCaFile ?? '')
+  );
 }
 
 /** Reason the proxy URL field cannot be used: not a URL, no http(s) scheme, or credentials in it. */
