@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-renderer/', 'node_modules/', 'coverage/', 'demo-archive/', '.demo-data/', 'test-results/'] },
+  { ignores: ['dist/', 'dist-renderer/', 'dist-electron/', 'release/', 'node_modules/', 'coverage/', 'demo-archive/', 'sim-archive/', '.demo-data/', '.sim-app-data/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -206,6 +206,14 @@ describe('runCheck permissions', () => {
 });
 
 describe('runCheck mailbox step', () => {
+  it('empty folder is not called read', () => {
+    const mailbox: CheckStep = { id: 'mailbox', status: 'ok', durationMs: 40, note: 'noTestMessage', details: { mailbox: 'anna@contoso.de', folders: 10, folder: 'Inbox' } };
+
+    expect(localizeStep(mailbox, 'en').message).toBe('Read anna@contoso.de: 10 top-level folders and the folder "Inbox".');
+    expect(localizeStep(mailbox, 'de').message).toBe('anna@contoso.de gelesen: 10 Ordner der obersten Ebene und der Ordner „Inbox“.');
+    expect(localizeStep(mailbox, 'de').note).toContain('keine Nachricht');
+  });
+
   it('names an access policy denial', async () => {
     const result = await check(sim, { mailbox: DENIED });
 

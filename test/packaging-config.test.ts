@@ -200,9 +200,9 @@ describe('check of the build outputs', () => {
     const root = await mkdtemp(path.join(os.tmpdir(), 'packaging-inputs-'));
     try {
       await copyFile(path.join(REPOSITORY_ROOT, 'package.json'), path.join(root, 'package.json'));
-      expect(missingInputs(root)).toEqual(['dist/src-agent/cli/main.js', 'dist-electron/main.cjs', 'dist-renderer/index.html']);
+      expect(missingInputs(root)).toEqual(['dist/src-agent/cli/main.js', 'dist-electron/main.cjs', 'dist-electron/preload.cjs', 'dist-renderer/index.html']);
 
-      for (const file of ['dist/src-agent/cli/main.js', 'dist-electron/main.cjs', 'dist-renderer/index.html']) {
+      for (const file of ['dist/src-agent/cli/main.js', 'dist-electron/main.cjs', 'dist-electron/preload.cjs', 'dist-renderer/index.html']) {
         await mkdir(path.dirname(path.join(root, file)), { recursive: true });
         await writeFile(path.join(root, file), '');
       }

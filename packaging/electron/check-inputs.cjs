@@ -13,14 +13,17 @@ const path = require('node:path');
 function missingInputs(root) {
   // Electron starts package.json's "main", which `npm run build:electron` writes.
   const packageJson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const required = ['dist/src-agent/cli/main.js', packageJson.main, 'dist-renderer/index.html'];
+  const required = ['dist/src-agent/cli/main.js', packageJson.main, 'dist-electron/preload.cjs', 'dist-renderer/index.html'];
   return required.filter((file) => !fs.existsSync(path.join(root, file)));
 }
 
 if (require.main === module) {
   const missing = missingInputs(path.resolve(__dirname, '..', '..'));
   if (missing.length > 0) {
-    console.error(`Cannot build the installers: ${missing.join(', ')} missing. Build the agent (npm run build), Electron main and the renderer first.`);
+    console.error(
+      `Cannot build the installers: ${missing.join(', ')} missing. Run npm run build (the agent), ` +
+        'npm run build:electron (main and preload) and npm run build:renderer first.',
+    );
     process.exit(1);
   }
 }

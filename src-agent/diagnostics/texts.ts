@@ -12,6 +12,8 @@ interface LanguageTexts {
   steps: Record<CheckStepId, StepTexts>;
   /** An ok mailbox step that also set and removed the test category. */
   mailboxWritten: string;
+  /** The ok summary of a mailbox whose folder has no message to read. */
+  mailboxFolderOnly: string;
   status: Record<CheckStepStatus, string>;
   skipped: string;
   notes: Record<CheckNote, string>;
@@ -33,6 +35,7 @@ const TEXTS: Record<Language, LanguageTexts> = {
       mailbox: { title: 'Mailbox', ok: 'Read {mailbox}: {folders} top-level folders, the folder "{folder}" and one of its messages.' },
       clock: { title: 'Clock', ok: 'The clock of this server differs from Microsoft\'s by {seconds} seconds.' },
     },
+    mailboxFolderOnly: 'Read {mailbox}: {folders} top-level folders and the folder "{folder}".',
     mailboxWritten: 'Read {mailbox}: {folders} top-level folders, the folder "{folder}" and one of its messages. Setting and removing a test category worked, and the message has its earlier categories again.',
     status: { ok: 'OK', warning: 'Warning', failed: 'Failed', skipped: 'Skipped' },
     skipped: 'Not run, because an earlier step failed.',
@@ -59,6 +62,7 @@ const TEXTS: Record<Language, LanguageTexts> = {
       mailbox: { title: 'Postfach', ok: '{mailbox} gelesen: {folders} Ordner der obersten Ebene, der Ordner „{folder}“ und eine seiner Nachrichten.' },
       clock: { title: 'Uhrzeit', ok: 'Die Uhr dieses Servers weicht um {seconds} Sekunden von der Uhr von Microsoft ab.' },
     },
+    mailboxFolderOnly: '{mailbox} gelesen: {folders} Ordner der obersten Ebene und der Ordner „{folder}“.',
     mailboxWritten: '{mailbox} gelesen: {folders} Ordner der obersten Ebene, der Ordner „{folder}“ und eine seiner Nachrichten. Setzen und Entfernen einer Testkategorie hat funktioniert, und die Nachricht hat wieder ihre früheren Kategorien.',
     status: { ok: 'OK', warning: 'Warnung', failed: 'Fehler', skipped: 'Übersprungen' },
     skipped: 'Nicht ausgeführt, weil ein früherer Schritt fehlgeschlagen ist.',
@@ -112,6 +116,9 @@ function summaryOf(step: CheckStep, texts: LanguageTexts): string {
   }
   if (step.id === 'mailbox' && details.written === 'yes') {
     return fillPlaceholders(texts.mailboxWritten, details);
+  }
+  if (step.id === 'mailbox' && step.note === 'noTestMessage') {
+    return fillPlaceholders(texts.mailboxFolderOnly, details);
   }
   return fillPlaceholders(texts.steps[step.id].ok, details);
 }

@@ -126,7 +126,7 @@ function printSummary(simulator: RunningSimulator, content: TenantContent, picku
     `  export ${CONNECTION_VARIABLES.authorityHost}=${simulator.authorityHost}`,
     `  export ${CONNECTION_VARIABLES.graphEndpoint}=${simulator.graphEndpoint}`,
     `  export ${CONNECTION_VARIABLES.extraCaFile}=${simulator.caFile}`,
-    `  export ${DATA_DIR_VARIABLE}=<a folder of your own>`,
+    `  export ${DATA_DIR_VARIABLE}="$PWD/.sim-app-data"`,
     '',
     'Press Ctrl+C to stop.',
   );

@@ -6,6 +6,7 @@ import { ProblemMessage } from '../components/ProblemMessage.js';
 import { useCall } from '../components/useCall.js';
 import { useTexts } from '../i18n/language.js';
 import type { StepProps } from './step-types.js';
+import { mailboxLabel } from './draft.js';
 
 /** Content of the search result list: no users, only users without a mailbox, or at least one mailbox to choose. */
 export type MailboxListing = 'empty' | 'no-choices' | 'choices';
@@ -72,7 +73,7 @@ export function MailboxStep({ draft, update, onListing }: StepProps & { onListin
       <Field label={texts.mailboxSearchLabel} hint={texts.mailboxSearchHint}>
         <SearchBox value={query} onChange={(_, data) => setQuery(data.value)} data-testid="user-search" />
       </Field>
-      {draft.mailbox ? <p data-testid="mailbox-selected">{texts.mailboxSelected(`${draft.mailbox.displayName} <${draft.mailbox.address}>`)}</p> : null}
+      {draft.mailbox ? <p data-testid="mailbox-selected">{texts.mailboxSelected(mailboxLabel(draft.mailbox))}</p> : null}
       {search.running ? <Spinner size="tiny" label={texts.mailboxSearching} /> : null}
       {search.problem ? <ProblemMessage problem={search.problem} /> : null}
       {search.value ? (

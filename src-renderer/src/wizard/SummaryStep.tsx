@@ -4,7 +4,7 @@ import { ProblemMessage } from '../components/ProblemMessage.js';
 import { useCall, type CallState } from '../components/useCall.js';
 import { useTexts } from '../i18n/language.js';
 import type { Language, Texts } from '../i18n/texts.js';
-import { folderPathText, settingsFromDraft, type WizardDraft } from './draft.js';
+import { folderPathText, mailboxLabel, settingsFromDraft, type WizardDraft } from './draft.js';
 import { formatDay } from './secret-expiry.js';
 
 const useStyles = makeStyles({
@@ -50,7 +50,7 @@ export function SummaryStep({ draft, save }: { draft: WizardDraft; save: CallSta
     [texts.summaryExpiry, expirySummary(draft, texts, language)],
     [texts.summaryProxy, proxySummary(draft, texts)],
     [texts.summaryExtraCa, draft.extraCaFile.trim() || texts.notSet],
-    [texts.summaryMailbox, draft.mailbox ? `${draft.mailbox.displayName} <${draft.mailbox.address}>` : texts.notSet],
+    [texts.summaryMailbox, draft.mailbox ? mailboxLabel(draft.mailbox) : texts.notSet],
     [texts.summaryFolder, draft.pickupFolder ? `${folderPathText(draft.pickupFolder.path)} (${draft.includeSubfolders ? texts.summarySubfolders : texts.summaryNoSubfolders})` : texts.notSet],
     [texts.summaryTarget, draft.targetFolder.trim()],
     [texts.summaryCategory, draft.category.trim()],

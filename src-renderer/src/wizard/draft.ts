@@ -210,3 +210,11 @@ export function isValidCategory(name: string): boolean {
 export function isValidInterval(minutes: number): boolean {
   return Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440;
 }
+
+/** Shows a mailbox as "Name <address>", or as the address alone when no other name is known. */
+export function mailboxLabel(mailbox: { displayName: string; address: string }): string {
+  if (!mailbox.displayName || mailbox.displayName === mailbox.address) {
+    return mailbox.address;
+  }
+  return `${mailbox.displayName} <${mailbox.address}>`;
+}
