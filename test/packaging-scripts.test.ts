@@ -127,7 +127,7 @@ describe('NSIS include', () => {
     const lines = [
       'Unicode true',
       ...(uninstaller ? ['!define BUILD_UNINSTALLER'] : []),
-      // electron-builder defines ${isUpdated} as a LogicLib test; "1 == 0" stands in for it.
+      // electron-builder defines ${isUpdated} as a LogicLib test; "1 == 0" replaces it here.
       '!define isUpdated "1 == 0"',
       'Name "M365 Mail Archiver"',
       `OutFile "${path.join(renderDir, uninstaller ? 'uninstaller.exe' : 'installer.exe')}"`,

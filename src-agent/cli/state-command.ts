@@ -14,7 +14,7 @@ import { fill } from './output.js';
 /** Folder in the data directory that receives the backups of `state upgrade`. */
 export const BACKUP_FOLDER = 'backups';
 
-/** What `state upgrade` did, as printed with --json. */
+/** Result of `state upgrade`, as printed with --json. */
 export interface StateUpgradeResult {
   stateFile: string;
   /** Absent when there was no state database yet. */

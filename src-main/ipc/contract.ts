@@ -12,9 +12,9 @@ import type { IpcEventName, IpcMethodName } from './methods.js';
  * argument against `args` before a handler runs; the renderer imports only the types.
  *
  * A call resolves to `{ ok: true, value }` or `{ ok: false, code, details, text }`, never to a
- * thrown error. `code` is one of the agent's error codes, so the renderer switches on it; `text`
- * carries message and remedy in both languages, filled in by main from the agent's catalog,
- * so a language switch needs no new call.
+ * thrown error. `code` is one of the agent's error codes, so the renderer switches on it.
+ * `text` contains message and remedy in both languages, filled in by main from the agent's
+ * catalog, so a language switch needs no new call.
  *
  * The client secret and the proxy password cross only from renderer to main (checkReachability,
  * testConnection, storeSecret). No result contains either, nor any part of the client secret
@@ -128,11 +128,11 @@ const targetTestSchema = z.object({
 const historyDaySchema = z.object({ date: isoDate, archived: count, failed: count, bytes: count });
 
 const statusResultSchema = z.object({
-  /** How main reaches the agent: its own child process, a service, or none yet. */
+  /** Mode of the agent main talks to: its own child process, a service, or none reachable yet. */
   agentMode: z.enum(['child', 'service', 'unreachable']),
   /** The agent's status; absent while it is unreachable. */
   agent: agentStatusSchema.optional(),
-  /** Why the agent is unreachable. */
+  /** Reason the agent is unreachable. */
   problem: ipcProblemSchema.optional(),
   /**
    * The errors of agent.lastRun with their de/en texts (agent.lastRun carries only English

@@ -1,4 +1,4 @@
-/** Where an IPC call came from, as Electron's event.senderFrame and webContents tell it. */
+/** Origin of an IPC call, as Electron's event.senderFrame and webContents report it. */
 export interface SenderInfo {
   /** URL of the frame that sent the call. */
   url: string;

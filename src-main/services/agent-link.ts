@@ -17,8 +17,8 @@ export interface AgentLinkOptions {
 const RECONNECT_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000];
 
 /**
- * The one control connection from main to the agent. Calls connect on demand; a connection
- * that ends (the agent stopped or restarted) is dropped and, while events are wanted, opened
+ * The one control connection from main to the agent, connected on demand. A connection that
+ * ends because the agent stopped or restarted is dropped. While events are wanted it is opened
  * again in the background, so the renderer's status follows a restarted agent on its own.
  */
 export class AgentLink {
@@ -27,7 +27,7 @@ export class AgentLink {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private closed = false;
-  /** What the last event told the listener, so a failed retry does not repeat `unreachable`. */
+  /** Kind of the last event sent to the listener, so a failed retry does not repeat `unreachable`. */
   private reported: 'reachable' | 'unreachable' | undefined;
 
   constructor(private readonly options: AgentLinkOptions) {}

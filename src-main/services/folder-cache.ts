@@ -97,7 +97,7 @@ export class MailboxFolderTree {
     return level;
   }
 
-  /** The display names down to a parent: from the cache, or walked up through Graph for a folder never listed. */
+  /** Returns the display names down to a parent, from the cache or walked up through Graph for a folder never listed. */
   private async pathOf(parentKey: string): Promise<string[]> {
     if (parentKey === TOP_LEVEL) {
       return [];

@@ -254,8 +254,8 @@ function checkConfig(registration: Registration, mailbox: string | undefined, de
 }
 
 function localizedStep(step: CheckStep): ValueOf<'testConnection'>['steps'][number] {
-  // The hint to rerun `check --write-test` is for the command line; the wizard never writes to a
-  // user's message, so it shows the step without that hint.
+  // The hint to rerun `check --write-test` is meant for the command line. The wizard never writes
+  // to a user's message, so it shows the step without that hint.
   const guiStep: CheckStep = step.note === 'writeTestSkipped' ? { ...step, note: undefined } : step;
   return {
     id: guiStep.id,

@@ -6,7 +6,7 @@ export class TaskQueue {
 
   constructor(private readonly limit: number) {}
 
-  /** Queues a task; a task must handle its own errors, since nobody awaits it. */
+  /** Queues a task; a task must handle its own errors, because no caller awaits it. */
   push(task: () => Promise<void>): void {
     this.waiting.push(task);
     this.next();

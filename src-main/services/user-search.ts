@@ -36,7 +36,7 @@ export async function searchUsers(graph: GraphClient, query: string, limit: numb
 
 /**
  * Results of the mailbox probe per user ID: reading the inbox's ID is the cheapest request that
- * Exchange Online answers with MailboxNotEnabledForRESTAPI for a user without a mailbox.
+ * Exchange Online rejects with MailboxNotEnabledForRESTAPI for a user without a mailbox.
  */
 export class MailboxProbeCache {
   private readonly results = new Map<string, Promise<boolean | undefined>>();
@@ -47,7 +47,7 @@ export class MailboxProbeCache {
     if (!result) {
       result = probe(graph, userId);
       this.results.set(userId, result);
-      // A failure for another reason is not remembered, so the next search asks again.
+      // A failure for another reason is not remembered, so the next search probes again.
       void result.then((value) => value === undefined && this.results.delete(userId));
     }
     return result;

@@ -44,7 +44,7 @@ export interface SimulatorOptions {
   /** Messages per delta page when neither `$top` nor `Prefer: odata.maxpagesize` sets one; defaults to 10. */
   deltaPageSize?: number;
   /**
-   * Largest folder page the simulator sends, whatever `$top` asks for, as a server would whose
+   * Largest folder page the simulator sends, whatever `$top` requests, as a server would whose
    * folder maximum is below the requested size. Graph documents no maximum for folder lists.
    */
   folderPageLimit?: number;

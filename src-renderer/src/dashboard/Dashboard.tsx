@@ -230,7 +230,7 @@ function SecretExpiry({ expiry }: { expiry: NonNullable<StatusResult['agent']>['
   );
 }
 
-/** The last run's errors with their remedies, in the admin's language. */
+/** Shows the last run's errors with their remedies, in the admin's language. */
 function LastRunErrors({ status, className }: { status: StatusResult | undefined; className: string }) {
   const styles = useStyles();
   const { texts } = useTexts();
